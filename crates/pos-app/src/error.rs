@@ -1,0 +1,113 @@
+//! [`AppError`]: what every use case returns on failure, serialised to the UI as
+//! `{code, message, field}`. The UI matches on `code`, never on the message.
+
+use pos_core::DomainError;
+use pos_store::StoreError;
+use serde::{Deserialize, Serialize};
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Stable error codes. Never rename one: the UI and integrations match on them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The thing asked for does not exist. Caller's fault; retrying won't help.
+    NotFound,
+    /// The input is malformed or out of range. Caller's fault; fix the input.
+    Validation,
+    /// The input is fine but the state forbids it (paid order, credit limit).
+    Conflict,
+    /// The user may not do this (needs a manager).
+    Forbidden,
+    /// No valid login.
+    Unauthenticated,
+    /// The database failed (disk, lock). Not the caller's fault; retrying may help.
+    Storage,
+    /// A bug. Not the caller's fault.
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Validation => "validation",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Storage => "storage",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// Whether the same call may succeed if tried again unchanged.
+    pub fn is_retryable(self) -> bool {
+        matches!(self, ErrorCode::Storage)
+    }
+}
+
+/// A use case's failure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The input field at fault, so the UI can show the message next to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        AppError {
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotFound, message)
+    }
+
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        AppError {
+            code: ErrorCode::Validation,
+            message: message.into(),
+            field: Some(field.to_owned()),
+        }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Internal, message)
+    }
+}
+
+impl From<DomainError> for AppError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid { field, message } => AppError {
+                code: ErrorCode::Validation,
+                message,
+                field: Some(field),
+            },
+            DomainError::Conflict { message } => AppError::new(ErrorCode::Conflict, message),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Domain(d) => d.into(),
+            e @ StoreError::Corrupt(_) => {
+                tracing::error!(error = %e, "stored data could not be decoded");
+                AppError::new(ErrorCode::Internal, e.to_string())
+            }
+            e => {
+                tracing::error!(error = %e, "database failure");
+                AppError::new(ErrorCode::Storage, e.to_string())
+            }
+        }
+    }
+}

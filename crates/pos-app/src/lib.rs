@@ -1,0 +1,38 @@
+//! The till's API: every use case the desktop commands and the tests call, as plain Rust.
+//!
+//! Reads are served from measured moka caches over the SQLite store; every write is one
+//! transaction that writes its rows and its outbox mutation together, then raises a
+//! [`DomainEvent`] that clears exactly the cache entries listed for it in
+//! [`cache::invalidation::RULES`]. All calls block (SQLite), so async callers run them on a
+//! blocking thread.
+//!
+//! # Layout
+//! - [`App`]: opening the till, its caches and the event plumbing ([`app`]).
+//! - [`usecases`]: one module per area: profile and menu, orders, payments, customers,
+//!   day summary, cache administration.
+//! - [`cache`]: [`cache::MeasuredCache`], statistics and the invalidation table.
+//! - [`config`]: [`AppConfig`] and [`CacheConfig`] (with environment overrides).
+//! - [`clock`]: [`Clock`] (system or manual) and UUIDv7 [`clock::Ids`].
+//! - [`views`]: inputs and outputs of the use cases.
+//! - [`error`]: [`AppError`] with stable codes.
+//! - [`demo`]: the demo restaurant and the large-data generator for benchmarks.
+//! - [`workload`]: a seeded, replayable restaurant day (hit ratio and staleness check).
+
+pub mod app;
+pub mod cache;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod usecases;
+pub mod views;
+pub mod workload;
+
+pub use app::App;
+pub use cache::{CacheStats, DomainEvent};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{AppConfig, CacheConfig};
+pub use error::{AppError, ErrorCode, Result};
+pub use pos_store::orders::OrderSummary;
+pub use pos_store::summary::{DaySummary, MethodTotal};
+pub use views::*;

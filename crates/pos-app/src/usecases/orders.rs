@@ -1,0 +1,252 @@
+//! Orders: open, add and void lines, discounts, status, listings and the bill.
+
+use std::sync::Arc;
+
+use pos_core::bill::{self, TaxSettings};
+use pos_core::order::NewOrder;
+use pos_core::{Discount, LineId, Order, OrderId, OrderLine, OrderStatus, Quantity, Sku};
+use pos_protocol::Mutation;
+use pos_store::{WriteTx, catalog, orders};
+
+use crate::cache::DomainEvent;
+use crate::views::{AddLine, BillView, ListOrders, OrdersPage};
+use crate::{App, AppError, Result};
+
+/// Loads an order inside a write transaction (never from the cache: the write must see
+/// the committed state it changes).
+pub(crate) fn load_for_write(tx: &WriteTx<'_>, id: OrderId) -> Result<Order> {
+    orders::load_order(tx, id)?.ok_or_else(|| AppError::not_found(format!("order {id} does not exist")))
+}
+
+fn changed(o: &Order) -> DomainEvent {
+    DomainEvent::OrderChanged {
+        order: o.id,
+        days: vec![o.business_day.clone()],
+    }
+}
+
+impl App {
+    /// Opens an order; it gets the next number of the business day on this till.
+    #[tracing::instrument(skip_all, err)]
+    pub fn create_order(&self, new: NewOrder) -> Result<Order> {
+        let profile = self.require_profile()?;
+        let id = OrderId::from_uuid(self.new_uuid());
+        self.write(|tx, now| {
+            let day = self.day_of(&profile, now);
+            let number = tx.next_counter(&format!("order_number:{day}"))?;
+            let order = Order::open(id, number as u32, &new, &profile.country_code, day.clone(), now)?;
+            orders::insert_order(tx, &order)?;
+            let m = Mutation::OrderCreate {
+                order: Box::new(order.clone()),
+            };
+            Ok((
+                order,
+                m,
+                DomainEvent::OrderCreated {
+                    order: id,
+                    days: vec![day],
+                },
+            ))
+        })
+        .inspect(|o| tracing::info!(order_id = %o.id, number = o.number, "order opened"))
+    }
+
+    /// One order with its lines and payments.
+    #[tracing::instrument(skip_all, fields(order_id = %id), err)]
+    pub fn order(&self, id: OrderId) -> Result<Arc<Order>> {
+        self.caches.order.get_or_load(&id, || {
+            self.store
+                .read(|c| Ok::<_, AppError>(orders::load_order(c, id)?))?
+                .ok_or_else(|| AppError::not_found(format!("order {id} does not exist")))
+        })
+    }
+
+    /// Adds an item to an order at its current menu price and tax.
+    #[tracing::instrument(skip_all, fields(order_id = %input.order_id), err)]
+    pub fn add_line(&self, input: AddLine) -> Result<Order> {
+        let qty = Quantity::parse(&input.qty)?;
+        let sku = Sku::parse(&input.sku)?;
+        let profile = self.require_profile()?;
+        let line_id = LineId::from_uuid(self.new_uuid());
+        self.write(|tx, now| {
+            let mut order = load_for_write(tx, input.order_id)?;
+            order.ensure_editable()?;
+            let item = catalog::menu_item(tx, &sku)?
+                .ok_or_else(|| AppError::validation("sku", format!("no menu item has SKU {sku}")))?;
+            let line = OrderLine::new(
+                line_id,
+                &item,
+                &profile,
+                qty,
+                input.discount,
+                input.note.as_deref().unwrap_or(""),
+                now,
+            )?;
+            order.add_line(line.clone(), now)?;
+            orders::insert_line(tx, order.id, order.lines.len() - 1, &line)?;
+            orders::update_header(tx, &order)?;
+            let m = Mutation::OrderAddLine {
+                order_id: order.id,
+                line: Box::new(line),
+            };
+            let e = changed(&order);
+            Ok((order, m, e))
+        })
+    }
+
+    /// Voids a line with a reason. The line stays on the order, struck out.
+    #[tracing::instrument(skip_all, fields(order_id = %order_id), err)]
+    pub fn void_line(&self, order_id: OrderId, line_id: LineId, reason: &str) -> Result<Order> {
+        self.write(|tx, now| {
+            let mut order = load_for_write(tx, order_id)?;
+            let line = order.void_line(line_id, reason, now)?.clone();
+            orders::update_line(tx, &line)?;
+            orders::update_header(tx, &order)?;
+            let m = Mutation::OrderVoidLine {
+                order_id,
+                line_id,
+                reason: line.void.as_ref().map(|v| v.reason.clone()).unwrap_or_default(),
+                at_ms: now,
+            };
+            let e = changed(&order);
+            Ok((order, m, e))
+        })
+    }
+
+    /// Sets or removes the order-level discount.
+    #[tracing::instrument(skip_all, fields(order_id = %order_id), err)]
+    pub fn set_order_discount(&self, order_id: OrderId, discount: Option<Discount>) -> Result<Order> {
+        let profile = self.require_profile()?;
+        self.write(|tx, now| {
+            let mut order = load_for_write(tx, order_id)?;
+            order.set_discount(discount, now)?;
+            // Refuse a discount larger than the order now, not at payment time.
+            bill::calculate(&order.lines, order.discount, &TaxSettings::from(&*profile))?;
+            orders::update_header(tx, &order)?;
+            let m = Mutation::OrderSetDiscount {
+                order_id,
+                discount: order.discount,
+                at_ms: now,
+            };
+            let e = changed(&order);
+            Ok((order, m, e))
+        })
+    }
+
+    /// Moves an order through the state machine (send to kitchen, served, billed, reopen,
+    /// void). `paid` is reached by payments only.
+    #[tracing::instrument(skip_all, fields(order_id = %order_id, to = %status), err)]
+    pub fn set_status(&self, order_id: OrderId, status: OrderStatus) -> Result<Order> {
+        self.write(|tx, now| {
+            let mut order = load_for_write(tx, order_id)?;
+            order.set_status(status, now)?;
+            orders::update_header(tx, &order)?;
+            if status == OrderStatus::SentToKitchen {
+                for line in order.lines.iter().filter(|l| l.is_live()) {
+                    orders::update_line(tx, line)?;
+                }
+            }
+            let m = Mutation::OrderSetStatus {
+                order_id,
+                status,
+                at_ms: now,
+            };
+            let e = changed(&order);
+            Ok((order, m, e))
+        })
+    }
+
+    /// Orders newest first. Active statuses are served from the cached snapshot of the
+    /// floor; paid and void history is paged from SQLite.
+    #[tracing::instrument(skip_all, err)]
+    pub fn list_orders(&self, q: &ListOrders) -> Result<OrdersPage> {
+        let limit = match q.limit {
+            0 => 50,
+            l @ 1..=200 => l,
+            _ => {
+                return Err(AppError::validation(
+                    "limit",
+                    "page size must be between 1 and 200",
+                ));
+            }
+        };
+        let page = q.page.max(1);
+        let offset = u64::from(page - 1) * u64::from(limit);
+        let statuses: Vec<OrderStatus> = if q.statuses.is_empty() {
+            OrderStatus::ALL.into_iter().filter(|s| s.is_active()).collect()
+        } else {
+            q.statuses.clone()
+        };
+        if statuses.iter().all(|s| s.is_active()) {
+            let all = self.active_orders()?;
+            let mut total = 0u64;
+            let mut rows = Vec::with_capacity(limit as usize);
+            for o in all.iter().filter(|o| statuses.contains(&o.status)) {
+                if total >= offset && rows.len() < limit as usize {
+                    rows.push(o.clone());
+                }
+                total += 1;
+            }
+            return Ok(OrdersPage {
+                orders: rows,
+                page,
+                limit,
+                total,
+            });
+        }
+        let (orders, total) = self.store.read(|c| orders::page(c, &statuses, limit, offset))?;
+        Ok(OrdersPage {
+            orders,
+            page,
+            limit,
+            total,
+        })
+    }
+
+    /// Every active order, newest first (the cached snapshot).
+    pub fn active_orders(&self) -> Result<Arc<Vec<pos_store::orders::OrderSummary>>> {
+        self.caches.active_orders.get_or_load(&(), || {
+            self.store
+                .read(|c| Ok::<_, AppError>(orders::active_summaries(c)?))
+        })
+    }
+
+    /// The bill of an order: computed for open orders, the stored snapshot for paid ones.
+    #[tracing::instrument(skip_all, fields(order_id = %order_id), err)]
+    pub fn calculate_bill(&self, order_id: OrderId) -> Result<Arc<BillView>> {
+        let order = self.order(order_id)?;
+        self.caches.bill.get_or_load_if(
+            &order_id,
+            |b| b.order_version == order.version,
+            || self.compute_bill(&order),
+        )
+    }
+
+    pub(crate) fn compute_bill(&self, order: &Order) -> Result<BillView> {
+        let paid = order.amount_paid();
+        if order.status == OrderStatus::Paid
+            && let Some((invoice_no, bill)) = self.store.read(|c| orders::stored_bill(c, order.id))?
+        {
+            return Ok(BillView {
+                order_id: order.id,
+                order_version: order.version,
+                status: order.status,
+                due: bill.total - paid,
+                bill,
+                paid,
+                invoice_no: Some(invoice_no),
+            });
+        }
+        let profile = self.require_profile()?;
+        let bill = bill::calculate(&order.lines, order.discount, &TaxSettings::from(&*profile))?;
+        Ok(BillView {
+            order_id: order.id,
+            order_version: order.version,
+            status: order.status,
+            due: (bill.total - paid).max(pos_core::Money::ZERO),
+            bill,
+            paid,
+            invoice_no: None,
+        })
+    }
+}

@@ -1,0 +1,229 @@
+//! Inputs and outputs of the use cases: the exact shapes the desktop commands carry.
+//! Fields a person types (quantities, phones, SKUs) arrive as text and are parsed here,
+//! at the edge, into domain types.
+
+use pos_core::{
+    Bill, Discount, LedgerEntry, Money, Order, OrderId, OrderStatus, Payment, Phone, Profile, ProfileLite,
+    Tender,
+};
+use pos_store::orders::OrderSummary;
+use pos_store::summary::DaySummary;
+use serde::{Deserialize, Serialize};
+
+use crate::cache::{CacheStats, Weigh};
+
+/// `add_line` input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddLine {
+    pub order_id: OrderId,
+    pub sku: String,
+    /// As typed: `2`, `0.5`.
+    pub qty: String,
+    #[serde(default)]
+    pub discount: Option<Discount>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `list_orders` input.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListOrders {
+    /// Statuses to include; empty means the active ones (open to billed).
+    #[serde(default)]
+    pub statuses: Vec<OrderStatus>,
+    /// 1-based page number; 0 is treated as 1.
+    #[serde(default)]
+    pub page: u32,
+    /// Page size, 1 to 200; 0 means 50.
+    #[serde(default)]
+    pub limit: u32,
+}
+
+/// A page of orders, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrdersPage {
+    pub orders: Vec<OrderSummary>,
+    pub page: u32,
+    pub limit: u32,
+    pub total: u64,
+}
+
+/// A bill as the till shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillView {
+    pub order_id: OrderId,
+    /// The order version the bill was computed for.
+    pub order_version: u32,
+    pub status: OrderStatus,
+    pub bill: Bill,
+    pub paid: Money,
+    pub due: Money,
+    /// Set once the order is paid (the bill is then the stored snapshot).
+    pub invoice_no: Option<String>,
+}
+
+/// `record_payment` input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordPayment {
+    pub order_id: OrderId,
+    pub tenders: Vec<Tender>,
+}
+
+/// What a payment call did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentReceipt {
+    pub order: Order,
+    pub payments: Vec<Payment>,
+    pub change: Money,
+    pub due: Money,
+    pub invoice_no: Option<String>,
+}
+
+/// `upsert_customer` input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerInput {
+    pub phone: String,
+    pub name: String,
+    #[serde(default)]
+    pub credit_limit: Money,
+}
+
+/// `settle_balance` input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettleBalance {
+    pub phone: String,
+    pub amount: Money,
+    pub method: pos_core::PaymentMethod,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A customer's balance and recent ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerBalance {
+    pub phone: Phone,
+    pub name: String,
+    pub credit_limit: Money,
+    /// Owed by the customer (charges minus settlements).
+    pub balance: Money,
+    /// How much more may go on the tab.
+    pub available_credit: Money,
+    /// Newest first.
+    pub recent: Vec<LedgerEntry>,
+}
+
+/// The cache panel's figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CacheReport {
+    pub enabled: bool,
+    pub budget_bytes: u64,
+    pub alert_below: f64,
+    pub caches: Vec<CacheStats>,
+    pub total_hits: u64,
+    pub total_misses: u64,
+    pub total_bytes: u64,
+    /// Mutations waiting in the outbox: never touched by clearing the cache.
+    pub outbox_pending: i64,
+}
+
+/// What `clear_cache` did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClearReport {
+    pub entries_cleared: u64,
+    /// Unsynced mutations before and after: equal, by construction.
+    pub outbox_pending: i64,
+}
+
+/// What `warm_up` loaded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WarmUpReport {
+    pub active_orders: usize,
+    pub business_day: String,
+    pub elapsed_ms: f64,
+}
+
+fn s(x: &str) -> usize {
+    std::mem::size_of::<String>() + x.len()
+}
+
+impl Weigh for Profile {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<Profile>()
+            + s(&self.name)
+            + s(&self.legal_name)
+            + s(&self.address)
+            + s(&self.phone)
+            + s(&self.email)
+            + s(&self.receipt_header)
+            + s(&self.receipt_footer)
+            + self.tax_classes.len() * 96
+    }
+}
+
+impl Weigh for ProfileLite {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<ProfileLite>() + s(&self.name)
+    }
+}
+
+impl Weigh for OrderSummary {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<OrderSummary>() + self.table.as_deref().map_or(0, s) + 16
+    }
+}
+
+impl Weigh for Order {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<Order>()
+            + s(&self.notes)
+            + self
+                .lines
+                .iter()
+                .map(|l| std::mem::size_of_val(l) + s(&l.name) + s(&l.note) + s(&l.tax_class) + 32)
+                .sum::<usize>()
+            + self.payments.len() * (std::mem::size_of::<Payment>() + 32)
+    }
+}
+
+impl Weigh for BillView {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<BillView>()
+            + self
+                .bill
+                .lines
+                .iter()
+                .map(|l| std::mem::size_of_val(l) + s(&l.name) + 32)
+                .sum::<usize>()
+            + self.bill.tax_lines.len() * 96
+    }
+}
+
+impl Weigh for CustomerBalance {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<CustomerBalance>()
+            + s(&self.name)
+            + self
+                .recent
+                .iter()
+                .map(|e| std::mem::size_of_val(e) + s(&e.note) + 24)
+                .sum::<usize>()
+    }
+}
+
+impl Weigh for DaySummary {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<DaySummary>() + (self.payments.len() + self.settlements.len()) * 32
+    }
+}
+
+impl Weigh for OrderId {
+    fn weigh(&self) -> usize {
+        16
+    }
+}
+
+impl Weigh for Phone {
+    fn weigh(&self) -> usize {
+        s(self.e164())
+    }
+}

@@ -1,0 +1,1 @@
+//! A seeded, replayable restaurant day (filled in with the replay work).

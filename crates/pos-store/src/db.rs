@@ -1,0 +1,269 @@
+//! Opening the database and the read/write handles.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use pos_core::DeviceId;
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::{Result, StoreError};
+
+/// Forward-only migrations, embedded at compile time. A test checks this list against the
+/// files in `migrations/till/` so a new file cannot be forgotten here.
+pub const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_init.sql",
+    include_str!("../../../migrations/till/0001_init.sql"),
+)];
+
+/// The schema version this code writes: the number of migrations.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Options for [`Store::open`].
+#[derive(Clone, Debug)]
+pub struct StoreOptions {
+    /// How long a connection waits for a lock before reporting busy.
+    pub busy_timeout: Duration,
+    /// Most idle reader connections kept open.
+    pub max_idle_readers: usize,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            busy_timeout: Duration::from_secs(5),
+            max_idle_readers: 4,
+        }
+    }
+}
+
+/// The till's database.
+///
+/// The writer is behind a `parking_lot::Mutex` (not tokio's): it is only ever locked by
+/// blocking code (the app runs store calls off async threads), and a write transaction
+/// must never be held across an await.
+pub struct Store {
+    path: PathBuf,
+    options: StoreOptions,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    device_id: DeviceId,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+fn configure(conn: &Connection, options: &StoreOptions) -> Result<()> {
+    conn.busy_timeout(options.busy_timeout)?;
+    // Tills lose power: a sale is not taken until its commit has reached the disk, so
+    // synchronous=FULL (fsync on every commit), not NORMAL, which in WAL mode can lose
+    // the last transactions on power loss.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, applies pending migrations, and
+    /// refuses a file whose schema is newer than this code. `new_device_id` names this
+    /// till the first time the file is created.
+    pub fn open(path: &Path, options: StoreOptions, new_device_id: DeviceId, now_ms: i64) -> Result<Store> {
+        let writer = Connection::open(path)?;
+        let mode: String = writer.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(%mode, "the database could not switch to WAL; readers will wait for writers");
+        }
+        configure(&writer, &options)?;
+        migrate(&writer)?;
+        let device_id = {
+            let existing: Option<String> = writer
+                .query_row("SELECT device_id FROM device WHERE id = 1", [], |r| r.get(0))
+                .map(Some)
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                    e => Err(e),
+                })?;
+            match existing {
+                Some(id) => crate::sql::parse(&id)?,
+                None => {
+                    writer.execute(
+                        "INSERT INTO device (id, device_id, next_seq, created_at_ms) VALUES (1, ?1, 1, ?2)",
+                        rusqlite::params![new_device_id.to_string(), now_ms],
+                    )?;
+                    new_device_id
+                }
+            }
+        };
+        Ok(Store {
+            path: path.to_owned(),
+            options,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+            device_id,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This till's id, fixed when the database was created.
+    pub fn device_id(&self) -> DeviceId {
+        self.device_id
+    }
+
+    /// Runs `f` in one write transaction (`BEGIN IMMEDIATE`, so the write lock is taken up
+    /// front and a busy database fails at the start, not halfway). Commits if `f` returns
+    /// `Ok`, rolls back otherwise: nothing of a refused write remains.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&WriteTx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.writer.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let wtx = WriteTx {
+            tx,
+            device_id: self.device_id,
+        };
+        let out = f(&wtx)?;
+        wtx.tx.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+
+    /// A reader connection from the pool (opened on demand). Reads on it see the last
+    /// committed state and never block the writer.
+    pub fn reader(&self) -> Result<ReadConn<'_>> {
+        let pooled = self.readers.lock().pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                        | OpenFlags::SQLITE_OPEN_URI,
+                )?;
+                c.busy_timeout(self.options.busy_timeout)?;
+                c.set_prepared_statement_cache_capacity(64);
+                c
+            }
+        };
+        Ok(ReadConn {
+            store: self,
+            conn: Some(conn),
+        })
+    }
+
+    /// Runs `f` with a reader connection.
+    pub fn read<T, E: From<StoreError>>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
+        let r = self.reader()?;
+        f(&r)
+    }
+
+    /// Copies the database to `dest` through SQLite's online backup API while the till
+    /// keeps working.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        let r = self.reader()?;
+        r.backup(rusqlite::MAIN_DB, dest, None::<fn(rusqlite::backup::Progress)>)?;
+        Ok(())
+    }
+}
+
+/// A pooled reader connection; returns to the pool when dropped.
+pub struct ReadConn<'a> {
+    store: &'a Store,
+    conn: Option<Connection>,
+}
+
+impl std::fmt::Debug for ReadConn<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReadConn")
+    }
+}
+
+impl std::ops::Deref for ReadConn<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn.as_ref().expect("connection present until drop")
+    }
+}
+
+impl Drop for ReadConn<'_> {
+    fn drop(&mut self) {
+        if let Some(c) = self.conn.take() {
+            let mut pool = self.store.readers.lock();
+            if pool.len() < self.store.options.max_idle_readers {
+                pool.push(c);
+            }
+        }
+    }
+}
+
+/// A write transaction in progress.
+pub struct WriteTx<'c> {
+    tx: Transaction<'c>,
+    device_id: DeviceId,
+}
+
+impl std::fmt::Debug for WriteTx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WriteTx")
+    }
+}
+
+impl WriteTx<'_> {
+    pub fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    pub fn device_id(&self) -> DeviceId {
+        self.device_id
+    }
+
+    /// Increments the named counter and returns its new value (order numbers, invoices).
+    pub fn next_counter(&self, name: &str) -> Result<i64> {
+        Ok(self.tx.query_row(
+            "INSERT INTO counters (name, value) VALUES (?1, 1)
+             ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+            [name],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+impl std::ops::Deref for WriteTx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+fn migrate(conn: &Connection) -> Result<()> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = i as i64 + 1;
+        tracing::info!(migration = name, version, "applying migration");
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+        ))
+        .inspect_err(|_| {
+            let _ = conn.execute_batch("ROLLBACK");
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! The till's SQLite store.
+//!
+//! One file per till, opened with WAL, `synchronous=FULL` and foreign keys on. One writer
+//! connection runs every write as `BEGIN IMMEDIATE ... COMMIT`; a small pool of reader
+//! connections serves reads concurrently (WAL lets readers proceed while the writer
+//! writes). A write use case gets a [`WriteTx`] and appends its outbox row through it, so
+//! the rows and their outbox entry commit or roll back together.
+//!
+//! # Layout
+//! - [`db`]: [`Store`]: open, pragmas, migrations and the schema-version check, read and
+//!   write handles.
+//! - [`outbox`]: appending mutations with the per-device sequence; depth and listing.
+//! - [`orders`]: orders, lines, payments, bill snapshots; active and paged listings.
+//! - [`catalog`]: the profile and the menu.
+//! - [`customers`]: customers and their ledger.
+//! - [`summary`]: the business day's X/Z report, one query per figure group.
+//! - [`error`]: the error type, [`StoreError`].
+
+pub mod catalog;
+pub mod customers;
+pub mod db;
+pub mod error;
+pub mod orders;
+pub mod outbox;
+pub mod summary;
+
+mod sql;
+
+pub use db::{ReadConn, Store, StoreOptions, WriteTx};
+pub use error::{Result, StoreError};
