@@ -22,6 +22,9 @@ pub struct CacheConfig {
     /// Hit ratio under which a cache is flagged (0.8 = 80%).
     pub alert_below: f64,
     pub alert_min_lookups: u64,
+    /// After a local write, reload the changed order, its bill and its row of the floor
+    /// from SQLite instead of only dropping them (see `Scope::Refresh`). Off: drop only.
+    pub refresh_on_write: bool,
 }
 
 impl Default for CacheConfig {
@@ -37,6 +40,7 @@ impl Default for CacheConfig {
             summary_ttl: Duration::from_secs(600),
             alert_below: 0.8,
             alert_min_lookups: 200,
+            refresh_on_write: true,
         }
     }
 }
@@ -54,7 +58,7 @@ pub(crate) const BUDGET_SHARES: [(&str, u64); 7] = [
 
 impl CacheConfig {
     /// Reads `POS_CACHE` (`on`/`off`), `POS_CACHE_BUDGET_MB`, `POS_CACHE_TTL_SECS` (all
-    /// caches) and `POS_CACHE_ALERT_RATIO` over the defaults. Unparseable values are
+    /// caches), `POS_CACHE_ALERT_RATIO` and `POS_CACHE_REFRESH` (`on`/`off`) over the defaults. Unparseable values are
     /// ignored with a warning rather than stopping a till from starting.
     pub fn from_env() -> Self {
         let mut c = CacheConfig::default();
@@ -63,6 +67,13 @@ impl CacheConfig {
                 "off" | "0" | "false" => c.enabled = false,
                 "on" | "1" | "true" => c.enabled = true,
                 other => tracing::warn!(value = other, "POS_CACHE must be on or off; ignored"),
+            }
+        }
+        if let Ok(v) = std::env::var("POS_CACHE_REFRESH") {
+            match v.as_str() {
+                "off" | "0" | "false" => c.refresh_on_write = false,
+                "on" | "1" | "true" => c.refresh_on_write = true,
+                other => tracing::warn!(value = other, "POS_CACHE_REFRESH must be on or off; ignored"),
             }
         }
         if let Some(mb) = env_number::<u64>("POS_CACHE_BUDGET_MB") {

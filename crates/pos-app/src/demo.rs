@@ -288,6 +288,7 @@ pub fn load_demo(app: &App) -> Result<()> {
                 qty: (*qty).into(),
                 discount: None,
                 note: None,
+                request_id: None,
             })?;
         }
         let bill = app.calculate_bill(order.id)?;
@@ -298,6 +299,7 @@ pub fn load_demo(app: &App) -> Result<()> {
                 amount: bill.due,
                 reference: None,
             }],
+            request_id: None,
         })?;
     }
     app.settle_balance(SettleBalance {
@@ -305,6 +307,7 @@ pub fn load_demo(app: &App) -> Result<()> {
         amount: Money::from_minor(200_00),
         method: PaymentMethod::Upi,
         note: Some("part payment".into()),
+        request_id: None,
     })?;
     // Two tables on the floor.
     for (table, lines) in [
@@ -323,6 +326,7 @@ pub fn load_demo(app: &App) -> Result<()> {
                 qty: (*qty).into(),
                 discount: None,
                 note: None,
+                request_id: None,
             })?;
         }
     }

@@ -21,7 +21,8 @@ pub enum ErrorCode {
     Forbidden,
     /// No valid login.
     Unauthenticated,
-    /// The database failed (disk, lock). Not the caller's fault; retrying may help.
+    /// The database failed (disk, lock, a file from a newer version). Not the caller's
+    /// fault; [`AppError::retryable`] says whether trying again may help.
     Storage,
     /// A bug. Not the caller's fault.
     Internal,
@@ -39,11 +40,6 @@ impl ErrorCode {
             ErrorCode::Internal => "internal",
         }
     }
-
-    /// Whether the same call may succeed if tried again unchanged.
-    pub fn is_retryable(self) -> bool {
-        matches!(self, ErrorCode::Storage)
-    }
 }
 
 /// A use case's failure.
@@ -55,6 +51,9 @@ pub struct AppError {
     /// The input field at fault, so the UI can show the message next to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Whether the same call may succeed if tried again unchanged (the database was busy).
+    #[serde(default)]
+    pub retryable: bool,
 }
 
 impl AppError {
@@ -63,6 +62,7 @@ impl AppError {
             code,
             message: message.into(),
             field: None,
+            retryable: false,
         }
     }
 
@@ -75,6 +75,7 @@ impl AppError {
             code: ErrorCode::Validation,
             message: message.into(),
             field: Some(field.to_owned()),
+            retryable: false,
         }
     }
 
@@ -90,6 +91,7 @@ impl From<DomainError> for AppError {
                 code: ErrorCode::Validation,
                 message,
                 field: Some(field),
+                retryable: false,
             },
             DomainError::Conflict { message } => AppError::new(ErrorCode::Conflict, message),
         }
@@ -106,7 +108,7 @@ impl From<StoreError> for AppError {
             }
             e => {
                 tracing::error!(error = %e, "database failure");
-                AppError::new(ErrorCode::Storage, e.to_string())
+                AppError { retryable: e.is_busy(), ..AppError::new(ErrorCode::Storage, e.to_string()) }
             }
         }
     }

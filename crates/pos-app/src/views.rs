@@ -23,6 +23,10 @@ pub struct AddLine {
     pub discount: Option<Discount>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Made by the client once per user action; repeating it returns the first result
+    /// and writes nothing.
+    #[serde(default)]
+    pub request_id: Option<uuid::Uuid>,
 }
 
 /// `list_orders` input.
@@ -67,6 +71,10 @@ pub struct BillView {
 pub struct RecordPayment {
     pub order_id: OrderId,
     pub tenders: Vec<Tender>,
+    /// Made by the client once per user action; repeating it returns the first result
+    /// and writes nothing.
+    #[serde(default)]
+    pub request_id: Option<uuid::Uuid>,
 }
 
 /// What a payment call did.
@@ -96,6 +104,10 @@ pub struct SettleBalance {
     pub method: pos_core::PaymentMethod,
     #[serde(default)]
     pub note: Option<String>,
+    /// Made by the client once per user action; repeating it returns the first result
+    /// and writes nothing.
+    #[serde(default)]
+    pub request_id: Option<uuid::Uuid>,
 }
 
 /// A customer's balance and recent ledger.

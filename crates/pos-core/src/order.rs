@@ -253,6 +253,9 @@ pub struct NewOrder {
     /// As typed; normalised with the profile's country code.
     pub customer_phone: Option<String>,
     pub notes: Option<String>,
+    /// Made by the client once per user action; repeating it returns the first result.
+    #[serde(default)]
+    pub request_id: Option<uuid::Uuid>,
 }
 
 /// An order.

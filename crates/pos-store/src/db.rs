@@ -11,10 +11,10 @@ use crate::{Result, StoreError};
 
 /// Forward-only migrations, embedded at compile time. A test checks this list against the
 /// files in `migrations/till/` so a new file cannot be forgotten here.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_init.sql",
-    include_str!("../../../migrations/till/0001_init.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init.sql", include_str!("../../../migrations/till/0001_init.sql")),
+    ("0002_requests.sql", include_str!("../../../migrations/till/0002_requests.sql")),
+];
 
 /// The schema version this code writes: the number of migrations.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -166,7 +166,11 @@ impl Store {
     /// Runs `f` with a reader connection.
     pub fn read<T, E: From<StoreError>>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
         let r = self.reader()?;
-        f(&r)
+        // One read transaction, so every statement of `f` sees the same snapshot: an order
+        // read as header, lines and payments (or a balance with its ledger) must not
+        // straddle a commit. Dropping it ends the read (nothing to commit).
+        let snapshot = r.unchecked_transaction().map_err(StoreError::from)?;
+        f(&snapshot)
     }
 
     /// Copies the database to `dest` through SQLite's online backup API while the till

@@ -13,6 +13,7 @@
 //! - [`orders`]: orders, lines, payments, bill snapshots; active and paged listings.
 //! - [`catalog`]: the profile and the menu.
 //! - [`customers`]: customers and their ledger.
+//! - [`requests`]: idempotency records of writes that carry a request id.
 //! - [`summary`]: the business day's X/Z report, one query per figure group.
 //! - [`error`]: the error type, [`StoreError`].
 
@@ -22,6 +23,7 @@ pub mod db;
 pub mod error;
 pub mod orders;
 pub mod outbox;
+pub mod requests;
 pub mod summary;
 
 mod sql;

@@ -368,6 +368,13 @@ pub fn active_summaries(conn: &Connection) -> Result<Vec<OrderSummary>> {
     )
 }
 
+/// One order's list row (any status), as [`active_summaries`] computes it: used to patch
+/// the cached floor after a write instead of reloading every active order.
+pub fn summary(conn: &Connection, id: OrderId) -> Result<Option<OrderSummary>> {
+    let sql = format!("{SUMMARY_SELECT} WHERE o.id = ?1");
+    Ok(summaries(conn, &sql, &[&id.to_string()])?.pop())
+}
+
 fn status_list(statuses: &[OrderStatus]) -> String {
     statuses
         .iter()

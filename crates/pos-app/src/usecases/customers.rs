@@ -83,7 +83,7 @@ impl App {
         let phone = self.parse_phone(&input.phone)?;
         let profile = self.require_profile()?;
         let id = LedgerEntryId::from_uuid(self.new_uuid());
-        self.write(|tx, now| {
+        self.write_once(input.request_id, "settle_balance", &input, |tx, now| {
             if customers::customer(tx, &phone)?.is_none() {
                 return Err(AppError::not_found("no customer with this phone number"));
             }
@@ -111,6 +111,10 @@ impl App {
                 },
             ))
         })?;
-        self.customer_balance(phone.e164())
+        // `+` and the full digits is the one spelling that parses back to this exact phone
+        // whatever the country: bare digits get the country code prefixed again when the
+        // country has no fixed national length, and the committed settlement would then
+        // be reported as "no customer".
+        self.customer_balance(&format!("+{}", phone.e164()))
     }
 }

@@ -31,7 +31,7 @@ impl App {
     pub fn create_order(&self, new: NewOrder) -> Result<Order> {
         let profile = self.require_profile()?;
         let id = OrderId::from_uuid(self.new_uuid());
-        self.write(|tx, now| {
+        self.write_once(new.request_id, "create_order", &new, |tx, now| {
             let day = self.day_of(&profile, now);
             let number = tx.next_counter(&format!("order_number:{day}"))?;
             let order = Order::open(id, number as u32, &new, &profile.country_code, day.clone(), now)?;
@@ -68,7 +68,7 @@ impl App {
         let sku = Sku::parse(&input.sku)?;
         let profile = self.require_profile()?;
         let line_id = LineId::from_uuid(self.new_uuid());
-        self.write(|tx, now| {
+        self.write_once(input.request_id, "add_line", &input, |tx, now| {
             let mut order = load_for_write(tx, input.order_id)?;
             order.ensure_editable()?;
             let item = catalog::menu_item(tx, &sku)?

@@ -30,7 +30,7 @@ impl App {
                 )
             })
             .collect();
-        self.write(|tx, now| {
+        self.write_once(input.request_id, "record_payment", &input, |tx, now| {
             let mut order = load_for_write(tx, input.order_id)?;
             if order.status.is_final() {
                 return Err(AppError::from(pos_core::DomainError::conflict(format!(

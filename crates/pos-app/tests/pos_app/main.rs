@@ -1,24 +1,32 @@
 //! Integration tests of the till's API on real SQLite files.
+//!
+//! Every test opens its own till on a temporary file with a manual clock (see
+//! [`support::test_app`]). Caching follows `POS_CACHE`, so the whole binary runs once with
+//! caching on and once with it off; tests about caching itself turn it on explicitly.
+//!
+//! # Layout
+//! - `support`: the test till, selling helpers, direct SQLite reads and comparisons.
+//! - `orders`: the life of an order, the state machine, discounts, listings.
+//! - `customers`: phone lookup, tabs, credit limits, settlements.
+//! - `summary`: the day's report against the bills that were made.
+//! - `profile`: profile validation and the all-or-nothing menu import.
+//! - `bad_input`: refused input changes nothing.
+//! - `outbox`: one outbox row per write, in sequence.
+//! - `cache`: freshness after writes, clearing, statistics, warm-up, concurrent readers.
+//! - `durability`: restart and a newer schema.
+//! - `idempotency`: a request id makes a write happen once.
+//! - `demo`: the demo restaurant loads once, through the use cases.
+//! - `logging`: phone numbers never reach the logs.
 
-#[test]
-fn smoke_demo_loads_and_sells() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cfg = pos_app::AppConfig::new(dir.path().join("till.db"));
-    cfg.load_demo = true;
-    let app = pos_app::App::open(cfg).unwrap();
-    let page = app.list_orders(&Default::default()).unwrap();
-    assert_eq!(page.total, 2);
-    let bill = app.calculate_bill(page.orders[0].id).unwrap();
-    println!("{}", serde_json::to_string_pretty(&*bill).unwrap());
-    println!("{:?}", app.customer_balance("98450-12345").unwrap());
-    println!("{:?}", app.billing_summary(None).unwrap());
-    println!(
-        "{:?}",
-        app.cache_stats()
-            .unwrap()
-            .caches
-            .iter()
-            .map(|c| (c.name.clone(), c.hits, c.misses))
-            .collect::<Vec<_>>()
-    );
-}
+mod bad_input;
+mod cache;
+mod customers;
+mod demo;
+mod durability;
+mod idempotency;
+mod logging;
+mod orders;
+mod outbox;
+mod profile;
+mod summary;
+mod support;

@@ -1,0 +1,12 @@
+//! Integration tests of the till's SQLite store on real files.
+//!
+//! # Layout
+//! - `support`: a store on a temporary file and small builders of orders and mutations.
+//! - `schema`: migrations, the schema version, pragmas, refusing a newer file.
+//! - `outbox`: sequence numbers, rollback of a failed write, survival across reopen.
+//! - `orders`: round trips of orders, bills and ledgers; snapshot reads; backup.
+
+mod orders;
+mod outbox;
+mod schema;
+mod support;

@@ -1,0 +1,8 @@
+//! End-to-end tests with real till processes on real SQLite files.
+//!
+//! - `crash`: a till killed with SIGKILL in the middle of selling loses no acknowledged
+//!   sale and no outbox row, and the file passes SQLite's integrity check.
+//! - `restart`: a till restarted with unsynced sales keeps them and numbers on.
+
+mod crash;
+mod restart;
