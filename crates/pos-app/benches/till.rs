@@ -15,13 +15,18 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use pos_app::cache::Cause;
 use pos_app::demo::LargeData;
 use pos_app::workload::{LargeTill, large_till};
-use pos_app::{AddLine, ListOrders, RecordPayment};
+use pos_app::{AddLine, CacheConfig, ListOrders, RecordPayment};
 use pos_core::order::NewOrder;
 use pos_core::{Money, OrderType, PaymentMethod, Phone, Tender};
 
 fn large() -> (tempfile::TempDir, LargeTill) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let till = large_till(&dir.path().join("bench.db"), LargeData::default(), 7).expect("fill the till");
+    let cache = CacheConfig {
+        enabled: true,
+        ..CacheConfig::default()
+    };
+    let till =
+        large_till(&dir.path().join("bench.db"), cache, LargeData::default(), 7).expect("fill the till");
     (dir, till)
 }
 

@@ -9,7 +9,7 @@
 //! ... --example latency -- --json out.json
 //! ... --example latency -- --db-dir DIR  # put the large till's file in DIR
 //! ... --example latency -- --keep-db      # and copy it to $TMPDIR/pos-large.db
-//! ... --example latency -- --no-refresh   # replays with refresh_on_write off
+//! ... --example latency -- --no-refresh   # refresh_on_write off (invalidate only)
 //! ... --example latency -- --replay-only --orders 2000   # one replay of that size
 //! ```
 //!
@@ -340,6 +340,7 @@ fn run_replay(spec: &DaySpec, refresh_on_write: bool) -> anyhow::Result<ReplayRe
             ..CacheConfig::default()
         },
         load_demo: false,
+        warm_up: false,
     };
     let clock = Arc::new(ManualClock::new(spec.start_ms));
     let app = App::open_with_clock(config, clock.clone())?;
@@ -372,7 +373,12 @@ fn main() -> anyhow::Result<()> {
         };
         let started = Instant::now();
         let path = dir.path().join("large.db");
-        let till = large_till(&path, LargeData::default(), 7).context("fill the till")?;
+        let cache = CacheConfig {
+            enabled: true,
+            refresh_on_write: !has("--no-refresh"),
+            ..CacheConfig::default()
+        };
+        let till = large_till(&path, cache, LargeData::default(), 7).context("fill the till")?;
         if has("--keep-db") {
             let kept = std::env::temp_dir().join("pos-large.db");
             till.app.store().backup_to(&kept)?;

@@ -141,6 +141,14 @@ impl App {
         if app.config.load_demo && pos_store::catalog::profile(&*app.store.reader()?)?.is_none() {
             crate::demo::load_demo(&app)?;
         }
+        if app.config.warm_up && pos_store::catalog::profile(&*app.store.reader()?)?.is_some() {
+            let report = app.warm_up()?;
+            tracing::info!(
+                active_orders = report.active_orders,
+                elapsed_ms = report.elapsed_ms,
+                "caches warmed up"
+            );
+        }
         Ok(app)
     }
 
@@ -222,13 +230,18 @@ impl App {
                     )));
                 }
                 tracing::info!(use_case, "repeated request answered from its first result");
-                let out: T = serde_json::from_str(&seen.result).map_err(|e| AppError::internal(e.to_string()))?;
+                let out: T =
+                    serde_json::from_str(&seen.result).map_err(|e| AppError::internal(e.to_string()))?;
                 return Ok((out, None));
             }
             let (out, mutation, event) = f(tx, now)?;
             pos_store::outbox::append(tx, mutation_id, &mutation, now)?;
             let result = serde_json::to_string(&out).map_err(|e| AppError::internal(e.to_string()))?;
-            let recorded = requests::Recorded { use_case: use_case.to_owned(), input: input.clone(), result };
+            let recorded = requests::Recorded {
+                use_case: use_case.to_owned(),
+                input: input.clone(),
+                result,
+            };
             requests::record(tx, &key, &recorded, now)?;
             Ok::<_, AppError>((out, Some(event)))
         })?;

@@ -128,6 +128,9 @@ pub struct AppConfig {
     pub cache: CacheConfig,
     /// Load the demo restaurant when the database has no profile yet.
     pub load_demo: bool,
+    /// Fill the caches the first screens need (profile, active orders, today's summary)
+    /// when the till opens.
+    pub warm_up: bool,
 }
 
 impl AppConfig {
@@ -136,6 +139,7 @@ impl AppConfig {
             db_path: db_path.into(),
             cache: CacheConfig::from_env(),
             load_demo: false,
+            warm_up: true,
         }
     }
 }

@@ -66,6 +66,22 @@ pub struct BillView {
     pub invoice_no: Option<String>,
 }
 
+impl BillView {
+    /// The view of `bill` for `order`: what is paid and what is still due.
+    pub fn of(order: &Order, bill: Bill, invoice_no: Option<String>) -> BillView {
+        let paid = order.amount_paid();
+        BillView {
+            order_id: order.id,
+            order_version: order.version,
+            status: order.status,
+            due: (bill.total - paid).max(Money::ZERO),
+            bill,
+            paid,
+            invoice_no,
+        }
+    }
+}
+
 /// `record_payment` input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordPayment {

@@ -28,6 +28,7 @@ fn a_replayed_day_has_no_stale_answers_and_a_high_hit_ratio() {
             ..CacheConfig::default()
         },
         load_demo: false,
+        warm_up: false,
     };
     let spec = DaySpec::default();
     let clock = Arc::new(ManualClock::new(spec.start_ms));

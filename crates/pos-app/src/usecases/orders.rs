@@ -223,30 +223,13 @@ impl App {
     }
 
     pub(crate) fn compute_bill(&self, order: &Order) -> Result<BillView> {
-        let paid = order.amount_paid();
         if order.status == OrderStatus::Paid
             && let Some((invoice_no, bill)) = self.store.read(|c| orders::stored_bill(c, order.id))?
         {
-            return Ok(BillView {
-                order_id: order.id,
-                order_version: order.version,
-                status: order.status,
-                due: bill.total - paid,
-                bill,
-                paid,
-                invoice_no: Some(invoice_no),
-            });
+            return Ok(BillView::of(order, bill, Some(invoice_no)));
         }
         let profile = self.require_profile()?;
         let bill = bill::calculate(&order.lines, order.discount, &TaxSettings::from(&*profile))?;
-        Ok(BillView {
-            order_id: order.id,
-            order_version: order.version,
-            status: order.status,
-            due: (bill.total - paid).max(pos_core::Money::ZERO),
-            bill,
-            paid,
-            invoice_no: None,
-        })
+        Ok(BillView::of(order, bill, None))
     }
 }
