@@ -12,7 +12,7 @@ CARGO ?= cargo
 ## database) and stopped when the run ends, pass or fail.
 test: setup fmt lint
 	@url=$$(PG_TEST=1 scripts/pg.sh start target/pg-test); \
-	trap 'scripts/pg.sh stop target/pg-test' EXIT; \
+	trap 'scripts/pg.sh stop target/pg-test' EXIT INT TERM; \
 	DATABASE_URL=$$url $(MAKE) --no-print-directory test-suites
 
 test-suites: test-cache-on test-cache-off
@@ -33,7 +33,7 @@ setup:
 ## as root, on a free port), then pos-server on $${POS_SERVER_PORT:-8080}. Ctrl-C stops both.
 server: setup
 	@url=$$(scripts/pg.sh start data/pg); \
-	trap 'scripts/pg.sh stop data/pg' EXIT; \
+	trap 'scripts/pg.sh stop data/pg' EXIT INT TERM; \
 	echo "PostgreSQL: $$url"; \
 	DATABASE_URL=$$url $(CARGO) run -p pos-server -- serve
 

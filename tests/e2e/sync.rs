@@ -289,3 +289,39 @@ async fn tills_keep_selling_through_a_server_outage_and_converge_without_duplica
     db_.stop().await;
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_till_restarted_with_a_full_outbox_pushes_it_once_after_restart() {
+    let mut server = Server::spawn().await;
+    let org = admin::create_org(&server.db, "Dosa Corner").await.expect("org");
+    let token_a = server.enroll(org, "Till A").await;
+    let (a, b) = (till(), till());
+    let db_ = driver(&b, &server.url, server.enroll(org, "Till B").await);
+
+    // Till A sells with no sync running at all (no network), then restarts.
+    let mut money = 0;
+    for q in 1..=3 {
+        money += sell(&a.app, q);
+    }
+    let Till { app, _dir: dir } = a;
+    drop(Arc::try_unwrap(app).expect("no other handle to the till"));
+    let reopened = App::open(AppConfig::new(dir.path().join("till.db"))).expect("the till reopens");
+    let a = Till {
+        app: Arc::new(reopened),
+        _dir: dir,
+    };
+    assert_eq!(till_totals(&a.app).0, 3, "the restart kept every sale");
+
+    let da = driver(&a, &server.url, token_a);
+    converge(&server, &a, &b, (3, 3, money), Duration::from_secs(15)).await;
+    assert_eq!(
+        server.scalar("SELECT COUNT(*) FROM processed_mutations").await,
+        server
+            .scalar("SELECT COUNT(DISTINCT mutation_id) FROM processed_mutations")
+            .await,
+        "no mutation applied twice"
+    );
+    da.stop().await;
+    db_.stop().await;
+    server.stop().await;
+}
