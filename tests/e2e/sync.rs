@@ -325,3 +325,101 @@ async fn a_till_restarted_with_a_full_outbox_pushes_it_once_after_restart() {
     db_.stop().await;
     server.stop().await;
 }
+
+/// `(status, live lines, payments)` of one order on a till.
+fn order_state(app: &App, id: pos_core::OrderId) -> Option<(String, i64, i64)> {
+    app.store()
+        .read(|c| {
+            c.query_row(
+                "SELECT status, (SELECT COUNT(*) FROM order_lines WHERE order_id = ?1 AND void_reason IS NULL),
+                        (SELECT COUNT(*) FROM payments WHERE order_id = ?1)
+                 FROM orders WHERE id = ?1",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })
+            .map_err(pos_store::StoreError::from)
+        })
+        .expect("order state")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tills_editing_one_order_offline_converge_with_paid_winning() {
+    let mut server = Server::spawn().await;
+    let org = admin::create_org(&server.db, "Dosa Corner").await.expect("org");
+    let (a, b) = (till(), till());
+    let da = driver(&a, &server.url, server.enroll(org, "Till A").await);
+    let db_ = driver(&b, &server.url, server.enroll(org, "Till B").await);
+
+    let order = a
+        .app
+        .create_order(NewOrder {
+            order_type: Some(OrderType::Takeaway),
+            ..NewOrder::default()
+        })
+        .expect("an order");
+    let sku = pos_app::demo::demo_menu()[0].sku.clone();
+    let line = |qty: &str| AddLine {
+        order_id: order.id,
+        sku: sku.clone(),
+        qty: qty.into(),
+        discount: None,
+        note: None,
+        request_id: None,
+    };
+    a.app.add_line(line("1")).expect("a line");
+    let t0 = Instant::now();
+    while order_state(&b.app, order.id).map(|s| s.1) != Some(1) {
+        assert!(t0.elapsed() < Duration::from_secs(10), "B never saw A's order");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Offline: A takes the money, B adds a line to the same order.
+    server.stop().await;
+    let due = a.app.calculate_bill(order.id).expect("bill").due;
+    a.app
+        .record_payment(RecordPayment {
+            order_id: order.id,
+            tenders: vec![Tender {
+                method: PaymentMethod::Cash,
+                amount: due,
+                reference: None,
+            }],
+            request_id: None,
+        })
+        .expect("A is paid");
+    b.app.add_line(line("2")).expect("B adds a line while open on B");
+    server.restart().await;
+
+    let t0 = Instant::now();
+    loop {
+        let (sa, sb) = (order_state(&a.app, order.id), order_state(&b.app, order.id));
+        if sa == sb && sa.as_ref().is_some_and(|s| s.0 == "paid") {
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "no convergence: A {sa:?}, B {sb:?}, B status {:?}",
+            db_.status()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let server_lines = server
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM order_lines WHERE id IS NOT NULL AND order_id = '{}' AND NOT voided",
+            order.id
+        ))
+        .await;
+    assert_eq!(
+        Some(server_lines),
+        order_state(&a.app, order.id).map(|s| s.1),
+        "the server holds the same lines as both tills"
+    );
+    da.stop().await;
+    db_.stop().await;
+    server.stop().await;
+}

@@ -50,6 +50,10 @@ pub struct PushResult {
     pub status: PushStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// With a rejected order edit: the server's order, which the till adopts so both
+    /// converge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<Box<pos_core::Order>>,
 }
 
 /// Answer to a push: one result per mutation, in order, and the device's last applied seq.
@@ -174,12 +178,14 @@ mod tests {
                     seq: 1,
                     status: PushStatus::Applied,
                     reason: None,
+                    order: None,
                 },
                 PushResult {
                     mutation_id: MutationId::from_uuid(id(2)),
                     seq: 2,
                     status: PushStatus::Rejected,
                     reason: Some("order is paid".into()),
+                    order: None,
                 },
             ],
             last_seq: 2,

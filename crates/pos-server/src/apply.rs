@@ -289,3 +289,16 @@ async fn load_profile(tx: &Transaction<'_>, org: Uuid) -> Result<Option<Profile>
         None => None,
     })
 }
+
+/// The order a mutation targets, as the server holds it (sent back with a rejection).
+pub async fn target_order(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Option<Order>, Internal> {
+    let id = match m {
+        Mutation::OrderAddLine { order_id, .. }
+        | Mutation::OrderVoidLine { order_id, .. }
+        | Mutation::OrderSetStatus { order_id, .. }
+        | Mutation::OrderSetDiscount { order_id, .. }
+        | Mutation::PaymentRecord { order_id, .. } => *order_id,
+        _ => return Ok(None),
+    };
+    load_order(tx, org, id.as_uuid()).await
+}

@@ -307,3 +307,44 @@ pub fn unack_from(tx: &WriteTx<'_>, from: i64) -> Result<usize> {
         .prepare_cached("UPDATE outbox SET acked_at_ms = NULL WHERE seq >= ?1 AND acked_at_ms IS NOT NULL")?
         .execute([from])?)
 }
+
+/// Makes the till's copy of an order equal to the server's after the server rejected one
+/// of this till's edits to it: status and discount from the server, lines the server never
+/// accepted removed, lines and payments it has added. Payments this till took that the
+/// server refused stay (money changed hands); the rejection tells the cashier.
+pub fn adopt_server_order(tx: &WriteTx<'_>, server: &Order) -> Result<AppliedBatch> {
+    let mut out = AppliedBatch::default();
+    let Some(mut local) = orders::load_order(tx, server.id)? else {
+        apply_one(
+            tx,
+            &Mutation::OrderCreate {
+                order: Box::new(server.clone()),
+            },
+            server.updated_at_ms,
+            &mut out,
+        )?;
+        return Ok(out);
+    };
+    for l in &local.lines {
+        if !server.lines.iter().any(|s| s.id == l.id) {
+            tx.prepare_cached("DELETE FROM order_lines WHERE id = ?1")?
+                .execute([l.id.to_string()])?;
+        }
+    }
+    for (i, l) in server.lines.iter().enumerate() {
+        if !insert_line_once(tx, server.id, i, l)? {
+            orders::update_line(tx, l)?;
+        }
+    }
+    for p in &server.payments {
+        insert_payment_once(tx, server.id, p, &local.business_day)?;
+    }
+    local.status = server.status;
+    local.discount = server.discount;
+    local.updated_at_ms = local.updated_at_ms.max(server.updated_at_ms);
+    local.version = local.version.max(server.version) + 1;
+    orders::update_header(tx, &local)?;
+    touch(&mut out, &local);
+    out.applied = 1;
+    Ok(out)
+}

@@ -253,8 +253,32 @@ async fn push(
     }
     let now = app.now_ms();
     let through = answer.last_seq;
+    let server_orders: Vec<pos_core::Order> = answer
+        .results
+        .into_iter()
+        .filter(|r| r.status == PushStatus::Rejected)
+        .filter_map(|r| r.order.map(|o| *o))
+        .collect();
     let depth = blocking(app, move |a| {
-        a.store().write(|tx| sync::ack_through(tx, through, now))?;
+        let adopted = a.store().write(|tx| {
+            sync::ack_through(tx, through, now)?;
+            let mut all = sync::AppliedBatch::default();
+            for o in &server_orders {
+                let b = sync::adopt_server_order(tx, o)?;
+                all.orders.extend(b.orders);
+                all.days.extend(b.days);
+                all.phones.extend(b.phones);
+            }
+            Ok::<_, StoreError>(all)
+        })?;
+        if !adopted.orders.is_empty() {
+            a.raise(&DomainEvent::SyncBatchApplied {
+                orders: adopted.orders.into_iter().collect(),
+                days: adopted.days.into_iter().collect(),
+                phones: adopted.phones.into_iter().collect(),
+                profile: false,
+            });
+        }
         Ok(a.store().read(outbox::pending_count)?)
     })
     .await?;

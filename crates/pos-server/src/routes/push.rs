@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use tokio_postgres::types::Json as PgJson;
 
 use super::JsonBody;
-use crate::apply::{Outcome, apply};
+use crate::apply::{Outcome, apply, target_order};
 use crate::auth::Device;
 use crate::error::{ApiError, Internal, into_response};
 use crate::startup::AppState;
@@ -160,7 +160,7 @@ async fn push_one(
         });
     }
     let outcome = apply(&tx, org, &m.mutation).await?;
-    let (status, reason, version) = match outcome {
+    let (status, reason, version, order) = match outcome {
         Outcome::Applied { entity_id } => {
             let v: i64 = tx
                 .query_one(
@@ -177,15 +177,19 @@ async fn push_one(
                 .await
                 .map_err(Internal::from)?
                 .get(0);
-            (PushStatus::Applied, None, Some(v))
+            (PushStatus::Applied, None, Some(v), None)
         }
-        Outcome::Rejected(reason) => (PushStatus::Rejected, Some(reason), None),
+        Outcome::Rejected(reason) => {
+            let order = target_order(&tx, org, &m.mutation).await?.map(Box::new);
+            (PushStatus::Rejected, Some(reason), None, order)
+        }
     };
     let result = PushResult {
         mutation_id: m.mutation_id,
         seq: m.seq,
         status,
         reason,
+        order,
     };
     tx.execute(
         "INSERT INTO processed_mutations (mutation_id, org_id, device_id, seq, intent, payload_hash, result)

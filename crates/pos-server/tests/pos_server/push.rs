@@ -148,6 +148,11 @@ async fn an_edit_to_an_order_another_till_paid_is_rejected_and_the_queue_moves_o
     );
     assert!(resp.results[1].reason.as_deref().unwrap().contains("paid"));
     assert_eq!(
+        resp.results[1].order.as_ref().map(|o| o.status),
+        Some(pos_core::OrderStatus::Paid),
+        "the rejection carries the server's order for the till to adopt"
+    );
+    assert_eq!(
         resp.last_seq, 2,
         "the rejection is recorded and the queue moves on"
     );
