@@ -278,6 +278,15 @@ async fn tills_keep_selling_through_a_server_outage_and_converge_without_duplica
 
     server.restart().await;
     converge(&server, &a, &b, (10, 10, money), Duration::from_secs(20)).await;
+    let day_a = a.app.billing_summary(None).expect("A's day summary");
+    let day_b = b.app.billing_summary(None).expect("B's day summary");
+    assert_eq!(day_a, day_b, "both tills report the same day");
+    assert_eq!(
+        day_a.total.minor(),
+        money,
+        "the day's sales are the sum of what was sold"
+    );
+    assert_eq!(day_a.bills, 10);
     assert_eq!(
         server.scalar("SELECT COUNT(*) FROM processed_mutations").await,
         server
