@@ -9,12 +9,15 @@
 //! # Layout
 //! - [`Mutation`]: the intents (`order.create`, `order.add_line`, ...) and their payloads.
 //! - [`PROTOCOL_VERSION`]: bumped on any incompatible change to these types.
+//! - [`sync`]: the push, pull and enroll envelopes and the error body.
 
 use pos_core::ids::{LineId, OrderId};
 use pos_core::{
     Bill, Customer, Discount, LedgerEntry, MenuItem, Order, OrderLine, OrderStatus, Payment, Profile,
 };
 use serde::{Deserialize, Serialize};
+
+pub mod sync;
 
 /// Version of the JSON format of this crate's types.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -1,0 +1,47 @@
+//! The PostgreSQL pool and the migrations in `migrations/server/`, embedded at build time
+//! and applied in order at start under an advisory lock (so two servers starting at once
+//! do not race).
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+pub type Db = Pool;
+
+/// Forward-only; append, never edit.
+pub const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../../migrations/server/0001_init.sql"))];
+
+pub fn pool(database_url: &str, size: usize) -> anyhow::Result<Db> {
+    let config: tokio_postgres::Config = database_url.parse()?;
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Ok(Pool::builder(manager).max_size(size).build()?)
+}
+
+pub async fn migrate(db: &Db) -> anyhow::Result<()> {
+    let mut client = db.get().await?;
+    let tx = client.transaction().await?;
+    tx.batch_execute(
+        "SELECT pg_advisory_xact_lock(7311);
+         CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());",
+    )
+    .await?;
+    for (version, sql) in MIGRATIONS {
+        let done = tx
+            .query_opt("SELECT 1 FROM schema_migrations WHERE version = $1", &[version])
+            .await?
+            .is_some();
+        if !done {
+            tx.batch_execute(sql).await?;
+            tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[version])
+                .await?;
+            tracing::info!(version, "applied server migration");
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}

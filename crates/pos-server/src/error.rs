@@ -1,0 +1,83 @@
+//! Route errors to HTTP, in one place. Each route has its own error enum; each implements
+//! [`ApiError`] (status + stable code) and [`respond`] turns it into `{code, message}`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use pos_protocol::sync::ErrorBody;
+
+pub trait ApiError: std::error::Error {
+    fn status(&self) -> StatusCode;
+    fn code(&self) -> &'static str;
+    fn expected_seq(&self) -> Option<i64> {
+        None
+    }
+}
+
+pub fn respond<E: ApiError>(e: &E) -> Response {
+    let status = e.status();
+    if status.is_server_error() {
+        tracing::error!(code = e.code(), error = %e, "request failed");
+    } else {
+        tracing::info!(code = e.code(), error = %e, "request refused");
+    }
+    let body = ErrorBody {
+        code: e.code().to_string(),
+        message: e.to_string(),
+        expected_seq: e.expected_seq(),
+    };
+    (status, Json(body)).into_response()
+}
+
+/// Why the server failed without the client being at fault (retrying helps).
+#[derive(Debug, thiserror::Error)]
+pub enum Internal {
+    #[error("database error: {0}")]
+    Db(#[from] tokio_postgres::Error),
+    #[error("database unavailable: {0}")]
+    Pool(#[from] deadpool_postgres::PoolError),
+    #[error("stored data unreadable: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// A body that is not the JSON the route expects (or is too large).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct BadBody {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl ApiError for BadBody {
+    fn status(&self) -> StatusCode {
+        if self.status == StatusCode::PAYLOAD_TOO_LARGE {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::BAD_REQUEST
+        }
+    }
+    fn code(&self) -> &'static str {
+        if self.status == StatusCode::PAYLOAD_TOO_LARGE {
+            "body_too_large"
+        } else {
+            "malformed_json"
+        }
+    }
+}
+
+impl IntoResponse for BadBody {
+    fn into_response(self) -> Response {
+        respond(&self)
+    }
+}
+
+macro_rules! into_response {
+    ($($t:ty),*) => {$(
+        impl axum::response::IntoResponse for $t {
+            fn into_response(self) -> axum::response::Response {
+                $crate::error::respond(&self)
+            }
+        }
+    )*};
+}
+pub(crate) use into_response;

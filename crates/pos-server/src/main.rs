@@ -1,0 +1,65 @@
+//! `pos-server [serve]` runs the server; `pos-server admin create-org NAME` and
+//! `pos-server admin enrollment-code ORG_ID` manage tenants. Settings come from
+//! `POS_SERVER_CONFIG` (default `config/server.toml`, optional) and the environment.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use pos_server::{Application, Settings, admin, db};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // Logs go to stderr: stdout carries only what admin commands print (ids, codes).
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let config = std::env::var_os("POS_SERVER_CONFIG")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("config/server.toml"));
+    let settings = Settings::load(Some(&config))?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        [] | ["serve"] => {
+            let app = Application::build(settings).await?;
+            app.run_until_stopped(shutdown_signal()).await?;
+        }
+        ["admin", "create-org", name] => {
+            let pool = db::pool(&settings.database_url, 2)?;
+            db::migrate(&pool).await?;
+            println!("{}", admin::create_org(&pool, name).await?);
+        }
+        ["admin", "enrollment-code", org] => {
+            let pool = db::pool(&settings.database_url, 2)?;
+            db::migrate(&pool).await?;
+            let org = org.parse().context("ORG must be the organisation's id")?;
+            println!("{}", admin::enrollment_code(&pool, org).await?);
+        }
+        _ => {
+            anyhow::bail!("usage: pos-server [serve] | admin create-org NAME | admin enrollment-code ORG_ID")
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

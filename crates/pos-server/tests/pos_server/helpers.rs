@@ -1,0 +1,231 @@
+//! `spawn_app()`: a fresh database, a migrated server on a random port, an organisation.
+//! Tills are real `pos_app::App`s on temporary SQLite files; their outbox is the payload.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use pos_app::{App, AppConfig};
+use pos_protocol::PROTOCOL_VERSION;
+use pos_protocol::sync::{EnrollRequest, EnrollResponse, PushMutation, PushRequest};
+use pos_server::db::Db;
+use pos_server::{Application, Settings, admin, db};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+/// The cluster `make test` started. A test never starts silently without one.
+pub fn admin_url() -> String {
+    std::env::var("DATABASE_URL")
+        .expect("DATABASE_URL must point at a PostgreSQL cluster; run the suite with `make test`")
+}
+
+#[derive(Debug)]
+pub struct TestServer {
+    pub base: String,
+    pub port: u16,
+    pub db: Db,
+    pub database_url: String,
+    pub org: Uuid,
+    pub http: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+static SEQ: AtomicU32 = AtomicU32::new(0);
+
+async fn fresh_database() -> String {
+    let name = format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed),
+        Uuid::new_v4().simple()
+    );
+    let admin = db::pool(&admin_url(), 1).expect("admin pool");
+    let client = admin.get().await.expect("the test cluster accepts connections");
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("a test database is created");
+    let base = admin_url();
+    let (prefix, _) = base.rsplit_once('/').expect("DATABASE_URL ends in /dbname");
+    format!("{prefix}/{name}")
+}
+
+async fn start(database_url: &str, port: u16) -> (u16, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+    let settings = Settings {
+        port,
+        database_url: database_url.to_string(),
+        pool_size: 8,
+        long_poll_max_ms: 25_000,
+        max_body_bytes: 256 * 1024,
+        ..Settings::default()
+    };
+    let app = Application::build(settings).await.expect("the server builds");
+    let port = app.port();
+    let (tx, rx) = oneshot::channel();
+    let task = tokio::spawn(async move {
+        app.run_until_stopped(async {
+            let _ = rx.await;
+        })
+        .await
+        .expect("the server runs");
+    });
+    (port, tx, task)
+}
+
+pub async fn spawn_app() -> TestServer {
+    let database_url = fresh_database().await;
+    let (port, stop, task) = start(&database_url, 0).await;
+    let db = db::pool(&database_url, 2).expect("pool");
+    let org = admin::create_org(&db, "Dosa Corner").await.expect("an org");
+    TestServer {
+        base: format!("http://127.0.0.1:{port}"),
+        port,
+        db,
+        database_url,
+        org,
+        http: reqwest::Client::new(),
+        stop: Some(stop),
+        task: Some(task),
+    }
+}
+
+impl TestServer {
+    /// Graceful shutdown; in-flight requests finish, new ones are refused.
+    pub async fn stop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            // Long-polls may hold the graceful shutdown open; do not wait for them forever.
+            if tokio::time::timeout(std::time::Duration::from_secs(2), t)
+                .await
+                .is_err()
+            {
+                tracing::warn!("server did not stop within 2 s");
+            }
+        }
+    }
+
+    /// Starts again on the same port and database (as after a crash or deploy).
+    pub async fn restart(&mut self) {
+        let (_, stop, task) = start(&self.database_url, self.port).await;
+        self.stop = Some(stop);
+        self.task = Some(task);
+    }
+
+    pub async fn new_org(&self, name: &str) -> Uuid {
+        admin::create_org(&self.db, name).await.expect("an org")
+    }
+
+    /// Enrolls a device into `org` and returns its token.
+    pub async fn enroll(&self, org: Uuid, name: &str) -> String {
+        let code = admin::enrollment_code(&self.db, org).await.expect("a code");
+        let resp = self
+            .http
+            .post(format!("{}/sync/enroll", self.base))
+            .json(&EnrollRequest {
+                code,
+                device_name: name.into(),
+            })
+            .send()
+            .await
+            .expect("enroll answers");
+        assert_eq!(resp.status(), 200, "a fresh code enrolls");
+        resp.json::<EnrollResponse>().await.expect("enroll body").token
+    }
+
+    pub async fn push(&self, token: &str, req: &PushRequest) -> reqwest::Response {
+        self.http
+            .post(format!("{}/sync/push", self.base))
+            .bearer_auth(token)
+            .json(req)
+            .send()
+            .await
+            .expect("push answers")
+    }
+
+    pub async fn pull(&self, token: &str, cursor: Option<&str>, wait_ms: u64) -> reqwest::Response {
+        let mut q = vec![("wait_ms", wait_ms.to_string())];
+        if let Some(c) = cursor {
+            q.push(("cursor", c.to_string()));
+        }
+        self.http
+            .get(format!("{}/sync/pull", self.base))
+            .bearer_auth(token)
+            .query(&q)
+            .send()
+            .await
+            .expect("pull answers")
+    }
+
+    pub async fn count(&self, sql: &str, org: Uuid) -> i64 {
+        let c = self.db.get().await.expect("conn");
+        c.query_one(sql, &[&org]).await.expect("count query").get(0)
+    }
+}
+
+/// A till with the demo profile and menu on a temporary file.
+#[derive(Debug)]
+pub struct Till {
+    pub app: App,
+    pub _dir: tempfile::TempDir,
+}
+
+pub fn till() -> Till {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = App::open(AppConfig::new(dir.path().join("till.db"))).expect("a till opens");
+    app.update_profile(pos_app::demo::demo_profile())
+        .expect("profile");
+    app.import_menu(pos_app::demo::demo_menu()).expect("menu");
+    Till { app, _dir: dir }
+}
+
+/// The till's unacknowledged outbox as a push request.
+pub fn outbox_push(app: &App) -> PushRequest {
+    let rows = app
+        .store()
+        .read(|c| pos_store::outbox::pending(c, 500))
+        .expect("outbox reads");
+    PushRequest {
+        protocol_version: PROTOCOL_VERSION,
+        mutations: rows
+            .into_iter()
+            .map(|r| PushMutation {
+                mutation_id: r.mutation_id,
+                seq: r.seq,
+                mutation: r.mutation().expect("outbox rows parse"),
+            })
+            .collect(),
+    }
+}
+
+/// Opens a takeaway order, adds two lines and pays it in cash; returns the order id.
+pub fn sell(app: &App) -> pos_core::OrderId {
+    let order = app
+        .create_order(pos_core::order::NewOrder {
+            order_type: Some(pos_core::OrderType::Takeaway),
+            ..Default::default()
+        })
+        .expect("a takeaway opens");
+    let first_sku = pos_app::demo::demo_menu()[0].sku.clone();
+    app.add_line(pos_app::AddLine {
+        order_id: order.id,
+        sku: first_sku,
+        qty: "2".into(),
+        discount: None,
+        note: None,
+        request_id: None,
+    })
+    .expect("a line");
+    let due = app.calculate_bill(order.id).expect("bill").due;
+    app.record_payment(pos_app::RecordPayment {
+        order_id: order.id,
+        tenders: vec![pos_core::Tender {
+            method: pos_core::PaymentMethod::Cash,
+            amount: due,
+            reference: None,
+        }],
+        request_id: None,
+    })
+    .expect("paying what is due works");
+    order.id
+}

@@ -1,0 +1,10 @@
+//! The server against a real PostgreSQL (`DATABASE_URL`, started by `make test`): every
+//! test gets its own database and its own server on `127.0.0.1:0`.
+
+mod helpers;
+
+mod enroll;
+mod errors;
+mod pull;
+mod push;
+mod tenancy;

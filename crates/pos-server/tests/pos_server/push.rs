@@ -1,0 +1,199 @@
+use pos_protocol::sync::{ErrorBody, PushRequest, PushResponse, PushStatus};
+
+use crate::helpers::{outbox_push, sell, spawn_app, till};
+
+#[tokio::test]
+async fn a_till_outbox_is_applied_once_and_a_retry_gets_the_stored_results() {
+    let mut server = spawn_app().await;
+    let token = server.enroll(server.org, "Till 1").await;
+    let t = till();
+    sell(&t.app);
+    let req = outbox_push(&t.app);
+    let n = req.mutations.len();
+
+    let first: PushResponse = server.push(&token, &req).await.json().await.unwrap();
+    assert!(
+        first.results.iter().all(|r| r.status == PushStatus::Applied),
+        "a fresh outbox applies: {first:?}"
+    );
+    assert_eq!(first.last_seq, req.mutations.last().unwrap().seq);
+
+    // The answer was "lost": the till sends the same batch again.
+    let retry: PushResponse = server.push(&token, &req).await.json().await.unwrap();
+    assert!(retry.results.iter().all(|r| r.status == PushStatus::Duplicate));
+    assert_eq!(retry.results.len(), n);
+    assert_eq!(
+        server
+            .count(
+                "SELECT COUNT(*) FROM processed_mutations WHERE org_id = $1",
+                server.org
+            )
+            .await,
+        n as i64,
+        "each mutation is recorded once"
+    );
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM orders WHERE org_id = $1", server.org)
+            .await,
+        1
+    );
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM payments WHERE org_id = $1", server.org)
+            .await,
+        1
+    );
+    assert_eq!(
+        server
+            .count(
+                "SELECT COUNT(*) FROM bills WHERE org_id = $1 AND NOT mismatch",
+                server.org
+            )
+            .await,
+        1,
+        "the server's recomputed bill agrees with the till's"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_gap_in_seq_is_refused_with_the_expected_seq() {
+    let mut server = spawn_app().await;
+    let token = server.enroll(server.org, "Till 1").await;
+    let t = till();
+    sell(&t.app);
+    let mut req = outbox_push(&t.app);
+    req.mutations.remove(0);
+    let resp = server.push(&token, &req).await;
+    assert_eq!(resp.status(), 409);
+    let err: ErrorBody = resp.json().await.unwrap();
+    assert_eq!(err.code, "seq_gap");
+    assert_eq!(err.expected_seq, Some(1), "the till resends from seq 1");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_same_mutation_id_with_other_content_is_refused() {
+    let mut server = spawn_app().await;
+    let token = server.enroll(server.org, "Till 1").await;
+    let t = till();
+    sell(&t.app);
+    let req = outbox_push(&t.app);
+    let first = PushRequest {
+        protocol_version: 1,
+        mutations: req.mutations[..1].to_vec(),
+    };
+    assert_eq!(server.push(&token, &first).await.status(), 200);
+    let mut forged = first.clone();
+    forged.mutations[0].mutation = req.mutations[1].mutation.clone();
+    let resp = server.push(&token, &forged).await;
+    assert_eq!(resp.status(), 409);
+    let err: ErrorBody = resp.json().await.unwrap();
+    assert_eq!(err.code, "mutation_conflict");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_edit_to_an_order_another_till_paid_is_rejected_and_the_queue_moves_on() {
+    let mut server = spawn_app().await;
+    let token_a = server.enroll(server.org, "Till A").await;
+    let token_b = server.enroll(server.org, "Till B").await;
+    let a = till();
+    let order = sell(&a.app);
+    let pushed: PushResponse = server
+        .push(&token_a, &outbox_push(&a.app))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(pushed.results.iter().all(|r| r.status == PushStatus::Applied));
+
+    // Till B (offline, with the order before it was paid) voids it.
+    let b = till();
+    let stale = outbox_push(&a.app)
+        .mutations
+        .into_iter()
+        .find(|m| m.mutation.intent() == "order.create")
+        .unwrap();
+    let void = pos_protocol::sync::PushMutation {
+        mutation_id: pos_core::MutationId::from_uuid(uuid::Uuid::now_v7()),
+        seq: 2,
+        mutation: pos_protocol::Mutation::OrderSetStatus {
+            order_id: order,
+            status: pos_core::OrderStatus::Void,
+            at_ms: 1,
+        },
+    };
+    let mut create = stale.clone();
+    create.seq = 1;
+    create.mutation_id = pos_core::MutationId::from_uuid(uuid::Uuid::now_v7());
+    drop(b);
+    let resp: PushResponse = server
+        .push(
+            &token_b,
+            &PushRequest {
+                protocol_version: 1,
+                mutations: vec![create, void],
+            },
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.results[1].status,
+        PushStatus::Rejected,
+        "paid wins over a late void"
+    );
+    assert!(resp.results[1].reason.as_deref().unwrap().contains("paid"));
+    assert_eq!(
+        resp.results[1].order.as_ref().map(|o| o.status),
+        Some(pos_core::OrderStatus::Paid),
+        "the rejection carries the server's order for the till to adopt"
+    );
+    assert_eq!(
+        resp.last_seq, 2,
+        "the rejection is recorded and the queue moves on"
+    );
+    let c = server.db.get().await.unwrap();
+    let status: String = c
+        .query_one("SELECT status FROM orders WHERE id = $1", &[order.as_uuid()])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(status, "paid");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_server_restarted_in_the_middle_of_a_batch_applies_the_rest_once() {
+    let mut server = spawn_app().await;
+    let token = server.enroll(server.org, "Till 1").await;
+    let t = till();
+    sell(&t.app);
+    sell(&t.app);
+    let req = outbox_push(&t.app);
+    let half = PushRequest {
+        protocol_version: 1,
+        mutations: req.mutations[..req.mutations.len() / 2].to_vec(),
+    };
+    assert_eq!(server.push(&token, &half).await.status(), 200);
+    server.stop().await;
+    server.restart().await;
+    let resp: PushResponse = server.push(&token, &req).await.json().await.unwrap();
+    let dup = resp
+        .results
+        .iter()
+        .filter(|r| r.status == PushStatus::Duplicate)
+        .count();
+    assert_eq!(dup, half.mutations.len(), "the first half was already applied");
+    assert_eq!(resp.last_seq, req.mutations.last().unwrap().seq);
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM orders WHERE org_id = $1", server.org)
+            .await,
+        2
+    );
+    server.stop().await;
+}

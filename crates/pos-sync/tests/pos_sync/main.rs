@@ -1,0 +1,3 @@
+//! pos-sync integration tests.
+
+mod simulation;

@@ -1,0 +1,434 @@
+//! Two real tills, a real server on PostgreSQL, real sync drivers.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use pos_app::{AddLine, App, AppConfig, RecordPayment};
+use pos_core::order::NewOrder;
+use pos_core::{OrderType, PaymentMethod, Tender};
+use pos_server::{Application, Settings, admin, db};
+use pos_sync::{DriverConfig, SyncDriver};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+struct Server {
+    url: String,
+    port: u16,
+    database_url: String,
+    db: db::Db,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+async fn start(database_url: &str, port: u16) -> (u16, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+    let settings = Settings {
+        port,
+        database_url: database_url.into(),
+        pool_size: 8,
+        ..Settings::default()
+    };
+    let app = Application::build(settings).await.expect("the server builds");
+    let port = app.port();
+    let (tx, rx) = oneshot::channel();
+    let task = tokio::spawn(async move {
+        let _ = app
+            .run_until_stopped(async {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    (port, tx, task)
+}
+
+impl Server {
+    async fn spawn() -> Server {
+        let admin_url = std::env::var("DATABASE_URL")
+            .expect("DATABASE_URL must point at a PostgreSQL cluster; run the suite with `make test`");
+        let name = format!("e2e_{}", Uuid::new_v4().simple());
+        let admin_pool = db::pool(&admin_url, 1).expect("pool");
+        admin_pool
+            .get()
+            .await
+            .expect("the test cluster accepts connections")
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("a test database");
+        let database_url = format!("{}/{name}", admin_url.rsplit_once('/').expect("url").0);
+        let (port, stop, task) = start(&database_url, 0).await;
+        Server {
+            url: format!("http://127.0.0.1:{port}"),
+            port,
+            db: db::pool(&database_url, 2).expect("pool"),
+            database_url,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    async fn stop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(mut t) = self.task.take()
+            && tokio::time::timeout(Duration::from_secs(5), &mut t)
+                .await
+                .is_err()
+        {
+            t.abort();
+            let _ = t.await;
+        }
+    }
+
+    async fn restart(&mut self) {
+        let (_, stop, task) = start(&self.database_url, self.port).await;
+        self.stop = Some(stop);
+        self.task = Some(task);
+    }
+
+    async fn enroll(&self, org: Uuid, name: &str) -> String {
+        let code = admin::enrollment_code(&self.db, org).await.expect("code");
+        let resp: pos_protocol::sync::EnrollResponse = reqwest::Client::new()
+            .post(format!("{}/sync/enroll", self.url))
+            .json(&pos_protocol::sync::EnrollRequest {
+                code,
+                device_name: name.into(),
+            })
+            .send()
+            .await
+            .expect("enroll")
+            .json()
+            .await
+            .expect("enroll body");
+        resp.token
+    }
+
+    async fn scalar(&self, sql: &str) -> i64 {
+        self.db
+            .get()
+            .await
+            .expect("conn")
+            .query_one(sql, &[])
+            .await
+            .expect("query")
+            .get(0)
+    }
+}
+
+struct Till {
+    app: Arc<App>,
+    _dir: tempfile::TempDir,
+}
+
+fn till() -> Till {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = App::open(AppConfig::new(dir.path().join("till.db"))).expect("a till opens");
+    app.update_profile(pos_app::demo::demo_profile())
+        .expect("profile");
+    app.import_menu(pos_app::demo::demo_menu()).expect("menu");
+    Till {
+        app: Arc::new(app),
+        _dir: dir,
+    }
+}
+
+fn driver(t: &Till, url: &str, token: String) -> SyncDriver {
+    let mut cfg = DriverConfig::new(url, token);
+    cfg.engine.backoff_base_ms = 50;
+    cfg.engine.backoff_max_ms = 500;
+    SyncDriver::spawn(t.app.clone(), cfg)
+}
+
+/// Sells one takeaway of `qty` x the first menu item, paid in cash; returns the total.
+fn sell(app: &App, qty: u32) -> i64 {
+    let order = app
+        .create_order(NewOrder {
+            order_type: Some(OrderType::Takeaway),
+            ..NewOrder::default()
+        })
+        .expect("an order opens");
+    app.add_line(AddLine {
+        order_id: order.id,
+        sku: pos_app::demo::demo_menu()[0].sku.clone(),
+        qty: qty.to_string(),
+        discount: None,
+        note: None,
+        request_id: None,
+    })
+    .expect("a line");
+    let due = app.calculate_bill(order.id).expect("bill").due;
+    app.record_payment(RecordPayment {
+        order_id: order.id,
+        tenders: vec![Tender {
+            method: PaymentMethod::Cash,
+            amount: due,
+            reference: None,
+        }],
+        request_id: None,
+    })
+    .expect("paid");
+    due.minor()
+}
+
+/// `(orders, payments, sum of payments)` on a till.
+fn till_totals(app: &App) -> (i64, i64, i64) {
+    app.store()
+        .read(|c| {
+            c.query_row(
+                "SELECT (SELECT COUNT(*) FROM orders), (SELECT COUNT(*) FROM payments),
+                        (SELECT COALESCE(SUM(amount), 0) FROM payments)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(pos_store::StoreError::from)
+        })
+        .expect("totals")
+}
+
+async fn server_totals(s: &Server) -> (i64, i64, i64) {
+    (
+        s.scalar("SELECT COUNT(*) FROM orders").await,
+        s.scalar("SELECT COUNT(*) FROM payments").await,
+        s.scalar("SELECT COALESCE(SUM(amount_minor), 0)::BIGINT FROM payments")
+            .await,
+    )
+}
+
+/// Waits (at most `limit`) until both tills and the server hold `want`.
+async fn converge(s: &Server, a: &Till, b: &Till, want: (i64, i64, i64), limit: Duration) {
+    let t0 = Instant::now();
+    loop {
+        let (ta, tb, ts) = (till_totals(&a.app), till_totals(&b.app), server_totals(s).await);
+        if ta == want && tb == want && ts == want {
+            return;
+        }
+        assert!(
+            t0.elapsed() < limit,
+            "no convergence within {limit:?}: want {want:?}, till A {ta:?}, till B {tb:?}, server {ts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tills_each_see_the_others_sales_within_seconds() {
+    let mut server = Server::spawn().await;
+    let org = admin::create_org(&server.db, "Dosa Corner").await.expect("org");
+    let (a, b) = (till(), till());
+    let da = driver(&a, &server.url, server.enroll(org, "Till A").await);
+    let db_ = driver(&b, &server.url, server.enroll(org, "Till B").await);
+
+    let mut money = 0;
+    for q in 1..=3 {
+        money += sell(&a.app, q);
+    }
+    for q in 1..=2 {
+        money += sell(&b.app, q);
+    }
+    converge(&server, &a, &b, (5, 5, money), Duration::from_secs(15)).await;
+
+    // A later sale on B reaches A through the long-poll, within about a second.
+    let t0 = Instant::now();
+    money += sell(&b.app, 4);
+    converge(&server, &a, &b, (6, 6, money), Duration::from_secs(5)).await;
+    assert!(
+        t0.elapsed() < Duration::from_secs(3),
+        "live pull took {:?}",
+        t0.elapsed()
+    );
+    assert_eq!(
+        a.app.active_orders().map(|v| v.len()).unwrap_or_default(),
+        0,
+        "all paid orders left the floor on A too (caches invalidated on pull)"
+    );
+    let status = da.status();
+    assert_eq!(status.outbox_depth, 0, "everything pushed: {status:?}");
+    assert!(status.last_error.is_none(), "no error left: {status:?}");
+    da.stop().await;
+    db_.stop().await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tills_keep_selling_through_a_server_outage_and_converge_without_duplicates() {
+    let mut server = Server::spawn().await;
+    let org = admin::create_org(&server.db, "Dosa Corner").await.expect("org");
+    let (a, b) = (till(), till());
+    let da = driver(&a, &server.url, server.enroll(org, "Till A").await);
+    let db_ = driver(&b, &server.url, server.enroll(org, "Till B").await);
+
+    let mut money = sell(&a.app, 1) + sell(&b.app, 2);
+    converge(&server, &a, &b, (2, 2, money), Duration::from_secs(15)).await;
+
+    server.stop().await;
+    for q in 1..=4 {
+        money += sell(&a.app, q);
+        money += sell(&b.app, q);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        da.status().outbox_depth > 0,
+        "while the server is down, sales wait in the outbox: {:?}",
+        da.status()
+    );
+    assert_eq!(
+        till_totals(&a.app).0,
+        6,
+        "till A keeps selling offline (2 synced + 4 new)"
+    );
+
+    server.restart().await;
+    converge(&server, &a, &b, (10, 10, money), Duration::from_secs(20)).await;
+    let day_a = a.app.billing_summary(None).expect("A's day summary");
+    let day_b = b.app.billing_summary(None).expect("B's day summary");
+    assert_eq!(day_a, day_b, "both tills report the same day");
+    assert_eq!(
+        day_a.total.minor(),
+        money,
+        "the day's sales are the sum of what was sold"
+    );
+    assert_eq!(day_a.bills, 10);
+    assert_eq!(
+        server.scalar("SELECT COUNT(*) FROM processed_mutations").await,
+        server
+            .scalar("SELECT COUNT(DISTINCT mutation_id) FROM processed_mutations")
+            .await,
+        "no mutation applied twice"
+    );
+    da.stop().await;
+    db_.stop().await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_till_restarted_with_a_full_outbox_pushes_it_once_after_restart() {
+    let mut server = Server::spawn().await;
+    let org = admin::create_org(&server.db, "Dosa Corner").await.expect("org");
+    let token_a = server.enroll(org, "Till A").await;
+    let (a, b) = (till(), till());
+    let db_ = driver(&b, &server.url, server.enroll(org, "Till B").await);
+
+    // Till A sells with no sync running at all (no network), then restarts.
+    let mut money = 0;
+    for q in 1..=3 {
+        money += sell(&a.app, q);
+    }
+    let Till { app, _dir: dir } = a;
+    drop(Arc::try_unwrap(app).expect("no other handle to the till"));
+    let reopened = App::open(AppConfig::new(dir.path().join("till.db"))).expect("the till reopens");
+    let a = Till {
+        app: Arc::new(reopened),
+        _dir: dir,
+    };
+    assert_eq!(till_totals(&a.app).0, 3, "the restart kept every sale");
+
+    let da = driver(&a, &server.url, token_a);
+    converge(&server, &a, &b, (3, 3, money), Duration::from_secs(15)).await;
+    assert_eq!(
+        server.scalar("SELECT COUNT(*) FROM processed_mutations").await,
+        server
+            .scalar("SELECT COUNT(DISTINCT mutation_id) FROM processed_mutations")
+            .await,
+        "no mutation applied twice"
+    );
+    da.stop().await;
+    db_.stop().await;
+    server.stop().await;
+}
+
+/// `(status, live lines, payments)` of one order on a till.
+fn order_state(app: &App, id: pos_core::OrderId) -> Option<(String, i64, i64)> {
+    app.store()
+        .read(|c| {
+            c.query_row(
+                "SELECT status, (SELECT COUNT(*) FROM order_lines WHERE order_id = ?1 AND void_reason IS NULL),
+                        (SELECT COUNT(*) FROM payments WHERE order_id = ?1)
+                 FROM orders WHERE id = ?1",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })
+            .map_err(pos_store::StoreError::from)
+        })
+        .expect("order state")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tills_editing_one_order_offline_converge_with_paid_winning() {
+    let mut server = Server::spawn().await;
+    let org = admin::create_org(&server.db, "Dosa Corner").await.expect("org");
+    let (a, b) = (till(), till());
+    let da = driver(&a, &server.url, server.enroll(org, "Till A").await);
+    let db_ = driver(&b, &server.url, server.enroll(org, "Till B").await);
+
+    let order = a
+        .app
+        .create_order(NewOrder {
+            order_type: Some(OrderType::Takeaway),
+            ..NewOrder::default()
+        })
+        .expect("an order");
+    let sku = pos_app::demo::demo_menu()[0].sku.clone();
+    let line = |qty: &str| AddLine {
+        order_id: order.id,
+        sku: sku.clone(),
+        qty: qty.into(),
+        discount: None,
+        note: None,
+        request_id: None,
+    };
+    a.app.add_line(line("1")).expect("a line");
+    let t0 = Instant::now();
+    while order_state(&b.app, order.id).map(|s| s.1) != Some(1) {
+        assert!(t0.elapsed() < Duration::from_secs(10), "B never saw A's order");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Offline: A takes the money, B adds a line to the same order.
+    server.stop().await;
+    let due = a.app.calculate_bill(order.id).expect("bill").due;
+    a.app
+        .record_payment(RecordPayment {
+            order_id: order.id,
+            tenders: vec![Tender {
+                method: PaymentMethod::Cash,
+                amount: due,
+                reference: None,
+            }],
+            request_id: None,
+        })
+        .expect("A is paid");
+    b.app.add_line(line("2")).expect("B adds a line while open on B");
+    server.restart().await;
+
+    let t0 = Instant::now();
+    loop {
+        let (sa, sb) = (order_state(&a.app, order.id), order_state(&b.app, order.id));
+        if sa == sb && sa.as_ref().is_some_and(|s| s.0 == "paid") {
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "no convergence: A {sa:?}, B {sb:?}, B status {:?}",
+            db_.status()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let server_lines = server
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM order_lines WHERE id IS NOT NULL AND order_id = '{}' AND NOT voided",
+            order.id
+        ))
+        .await;
+    assert_eq!(
+        Some(server_lines),
+        order_state(&a.app, order.id).map(|s| s.1),
+        "the server holds the same lines as both tills"
+    );
+    da.stop().await;
+    db_.stop().await;
+    server.stop().await;
+}
