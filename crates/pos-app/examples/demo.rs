@@ -34,18 +34,34 @@ fn main() -> anyhow::Result<()> {
         let b = &view.bill;
         println!("\nBill of order #{}:", first.number);
         for l in &b.lines {
-            println!("  {:<28} {:>5} x {:>8} = {:>9}", l.name, l.qty, l.unit_price.format(cur), l.amount.format(cur));
+            println!(
+                "  {:<28} {:>5} x {:>8} = {:>9}",
+                l.name,
+                l.qty,
+                l.unit_price.format(cur),
+                l.amount.format(cur)
+            );
         }
         println!("  {:<44} {:>9}", "Subtotal", b.subtotal.format(cur));
         for t in &b.tax_lines {
-            let label = format!("{} {} (of {})", t.component.as_str().to_uppercase(), t.class, t.class_rate);
+            let label = format!(
+                "{} {} (of {})",
+                t.component.as_str().to_uppercase(),
+                t.class,
+                t.class_rate
+            );
             println!("  {:<44} {:>9}", label, t.amount.format(cur));
         }
         println!("  {:<44} {:>9}", "Round-off", b.round_off.format(cur));
         println!("  {:<44} {:>9}", "TOTAL", b.total.format(cur));
     }
     let tab = app.customer_balance("98450 12345")?;
-    println!("\n{} owes {} (limit {})", tab.name, tab.balance.format(cur), tab.credit_limit.format(cur));
+    println!(
+        "\n{} owes {} (limit {})",
+        tab.name,
+        tab.balance.format(cur),
+        tab.credit_limit.format(cur)
+    );
     let s = app.billing_summary(None)?;
     println!(
         "\nDay {}: {} bills, sales {}, CGST {}, SGST {}, open orders {}",

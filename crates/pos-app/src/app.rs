@@ -222,13 +222,18 @@ impl App {
                     )));
                 }
                 tracing::info!(use_case, "repeated request answered from its first result");
-                let out: T = serde_json::from_str(&seen.result).map_err(|e| AppError::internal(e.to_string()))?;
+                let out: T =
+                    serde_json::from_str(&seen.result).map_err(|e| AppError::internal(e.to_string()))?;
                 return Ok((out, None));
             }
             let (out, mutation, event) = f(tx, now)?;
             pos_store::outbox::append(tx, mutation_id, &mutation, now)?;
             let result = serde_json::to_string(&out).map_err(|e| AppError::internal(e.to_string()))?;
-            let recorded = requests::Recorded { use_case: use_case.to_owned(), input: input.clone(), result };
+            let recorded = requests::Recorded {
+                use_case: use_case.to_owned(),
+                input: input.clone(),
+                result,
+            };
             requests::record(tx, &key, &recorded, now)?;
             Ok::<_, AppError>((out, Some(event)))
         })?;

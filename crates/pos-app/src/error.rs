@@ -108,7 +108,10 @@ impl From<StoreError> for AppError {
             }
             e => {
                 tracing::error!(error = %e, "database failure");
-                AppError { retryable: e.is_busy(), ..AppError::new(ErrorCode::Storage, e.to_string()) }
+                AppError {
+                    retryable: e.is_busy(),
+                    ..AppError::new(ErrorCode::Storage, e.to_string())
+                }
             }
         }
     }

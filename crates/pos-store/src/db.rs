@@ -12,8 +12,14 @@ use crate::{Result, StoreError};
 /// Forward-only migrations, embedded at compile time. A test checks this list against the
 /// files in `migrations/till/` so a new file cannot be forgotten here.
 pub const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_init.sql", include_str!("../../../migrations/till/0001_init.sql")),
-    ("0002_requests.sql", include_str!("../../../migrations/till/0002_requests.sql")),
+    (
+        "0001_init.sql",
+        include_str!("../../../migrations/till/0001_init.sql"),
+    ),
+    (
+        "0002_requests.sql",
+        include_str!("../../../migrations/till/0002_requests.sql"),
+    ),
 ];
 
 /// The schema version this code writes: the number of migrations.

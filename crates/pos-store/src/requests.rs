@@ -15,7 +15,13 @@ pub struct Recorded {
 pub fn find(conn: &Connection, request_id: &str) -> Result<Option<Recorded>> {
     Ok(conn
         .prepare_cached("SELECT use_case, input, result FROM requests WHERE request_id = ?1")?
-        .query_row([request_id], |r| Ok(Recorded { use_case: r.get(0)?, input: r.get(1)?, result: r.get(2)? }))
+        .query_row([request_id], |r| {
+            Ok(Recorded {
+                use_case: r.get(0)?,
+                input: r.get(1)?,
+                result: r.get(2)?,
+            })
+        })
         .optional()?)
 }
 

@@ -11,7 +11,9 @@ use pos_core::{OrderType, PaymentMethod, Tender};
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or_else(|| anyhow::anyhow!("usage: till-writer DB [SALES]"))?;
+    let path = args
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("usage: till-writer DB [SALES]"))?;
     let sales: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(u64::MAX);
     let app = pos_e2e::open_demo_till(std::path::Path::new(&path))?;
     let stdout = std::io::stdout();
@@ -19,7 +21,10 @@ fn main() -> anyhow::Result<()> {
     writeln!(out, "READY")?;
     out.flush()?;
     for i in 0..sales {
-        let order = app.create_order(NewOrder { order_type: Some(OrderType::Takeaway), ..NewOrder::default() })?;
+        let order = app.create_order(NewOrder {
+            order_type: Some(OrderType::Takeaway),
+            ..NewOrder::default()
+        })?;
         let drink = format!("BV-{:02}", i % 9 + 1);
         for (sku, qty) in [("MV-01", "1"), ("BD-04", "2"), (drink.as_str(), "1")] {
             app.add_line(AddLine {
@@ -34,7 +39,11 @@ fn main() -> anyhow::Result<()> {
         let bill = app.calculate_bill(order.id)?;
         app.record_payment(RecordPayment {
             order_id: order.id,
-            tenders: vec![Tender { method: PaymentMethod::Cash, amount: bill.due, reference: None }],
+            tenders: vec![Tender {
+                method: PaymentMethod::Cash,
+                amount: bill.due,
+                reference: None,
+            }],
             request_id: None,
         })?;
         writeln!(out, "ACK {} {}", order.id, bill.bill.total.minor())?;

@@ -17,7 +17,9 @@ fn a_repeated_create_order_request_opens_one_order() {
     };
     let first = app.create_order(new.clone()).expect("first tap opens the order");
     let before = counts(&app);
-    let again = app.create_order(new).expect("the second tap is answered, not refused");
+    let again = app
+        .create_order(new)
+        .expect("the second tap is answered, not refused");
     assert_eq!(again, first, "the repeat returns the first result");
     assert_eq!(counts(&app), before, "the repeat writes nothing, outbox included");
 }
@@ -30,9 +32,14 @@ fn a_repeated_add_line_request_adds_one_line() {
     input.request_id = Some(Uuid::now_v7());
     app.add_line(input.clone()).expect("first scan adds");
     app.add_line(input).expect("the repeated scan is answered");
-    assert_eq!(direct_order(&app, order.id).lines.len(), 1, "one scan event, one line");
+    assert_eq!(
+        direct_order(&app, order.id).lines.len(),
+        1,
+        "one scan event, one line"
+    );
     let distinct = line(order.id, "MV-01", "1");
-    app.add_line(distinct).expect("a new action (no request id) adds another");
+    app.add_line(distinct)
+        .expect("a new action (no request id) adds another");
     assert_eq!(direct_order(&app, order.id).lines.len(), 2);
 }
 
@@ -50,10 +57,20 @@ fn a_payment_retried_after_a_lost_answer_is_recorded_once() {
     };
     let first = app.record_payment(input.clone()).expect("first attempt");
     let outbox_before = outbox_rows(&app).len();
-    let retry = app.record_payment(input).expect("the retry gets the stored answer");
+    let retry = app
+        .record_payment(input)
+        .expect("the retry gets the stored answer");
     assert_eq!(retry, first, "same receipt");
-    assert_eq!(direct_order(&app, order.id).payments.len(), 1, "one payment, not two");
-    assert_eq!(outbox_rows(&app).len(), outbox_before, "no second payment.record in the outbox");
+    assert_eq!(
+        direct_order(&app, order.id).payments.len(),
+        1,
+        "one payment, not two"
+    );
+    assert_eq!(
+        outbox_rows(&app).len(),
+        outbox_before,
+        "no second payment.record in the outbox"
+    );
 }
 
 #[test]
@@ -81,5 +98,8 @@ fn a_request_id_reused_for_different_content_is_refused_and_changes_nothing() {
             request_id: id,
         })
     });
-    assert!(err.message.contains("request id"), "the message says why: {err:?}");
+    assert!(
+        err.message.contains("request id"),
+        "the message says why: {err:?}"
+    );
 }

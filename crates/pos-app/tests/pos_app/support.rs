@@ -145,7 +145,11 @@ pub fn tender(method: PaymentMethod, minor: i64) -> Tender {
 }
 
 pub fn pay(app: &App, order_id: OrderId, tenders: Vec<Tender>) -> Result<pos_app::PaymentReceipt, AppError> {
-    app.record_payment(RecordPayment { order_id, tenders, request_id: None })
+    app.record_payment(RecordPayment {
+        order_id,
+        tenders,
+        request_id: None,
+    })
 }
 
 /// Pays whatever is due in one tender.
