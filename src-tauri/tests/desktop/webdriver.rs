@@ -193,6 +193,8 @@ impl Till {
     }
 
     fn screenshot(&self, name: &str) {
+        // WebKit may capture the frame before the last DOM change is painted.
+        std::thread::sleep(Duration::from_millis(500));
         let b64 = self.send("GET", "/screenshot", None);
         let png = base64::engine::general_purpose::STANDARD
             .decode(b64.as_str().unwrap_or_default())
