@@ -3,28 +3,45 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: test check setup fmt lint test-cache-on test-cache-off test-suites bench demo clean-data server
+.PHONY: test check setup setup-desktop ui ui-test run fmt lint test-cache-on test-cache-off test-suites bench demo clean-data server
 
-## Everything CI checks: formatting, lints, the whole suite with caching on, and the
+# What the desktop till needs from Debian: WebKitGTK and friends to build and run it, Xvfb
+# for a headless display, and WebKitWebDriver for the end-to-end tests.
+APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential libxdo-dev libssl-dev \
+	libayatana-appindicator3-dev librsvg2-dev xvfb xauth webkit2gtk-driver
+
+## Everything CI checks: formatting, lints, the UI's unit tests, the whole suite with
+## caching on (including the desktop app driven through WebDriver under Xvfb), and the
 ## till's suites again with caching off (answers must be identical either way).
 ## The server tests need PostgreSQL: a private cluster is started in target/pg-test on a
 ## free port for this run only (DATABASE_URL points at it; every test creates its own
 ## database) and stopped when the run ends, pass or fail.
-test: setup fmt lint
+test: setup ui fmt lint ui-test
 	@url=$$(PG_TEST=1 scripts/pg.sh start target/pg-test); \
 	trap 'scripts/pg.sh stop target/pg-test' EXIT INT TERM; \
 	DATABASE_URL=$$url $(MAKE) --no-print-directory test-suites
 
 test-suites: test-cache-on test-cache-off
 
+## Builds the UI and opens the desktop till on the demo restaurant. Data lives in the OS
+## app-data directory unless DATA_DIR=dir is given. Without a display it runs under Xvfb.
+run: setup ui
+	@if [ -z "$${DISPLAY:-}" ]; then \
+		echo "No DISPLAY: running the till under Xvfb (xvfb-run)"; \
+		xvfb-run -a -s "-screen 0 1280x800x24" $(CARGO) run -p pos-desktop -- $(if $(DATA_DIR),--data-dir $(DATA_DIR)); \
+	else \
+		$(CARGO) run -p pos-desktop -- $(if $(DATA_DIR),--data-dir $(DATA_DIR)); \
+	fi
+
 ## Fast inner loop: format check, lints on libraries, core and store tests.
-check: setup
+check: setup ui
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace -- -D warnings
 	$(CARGO) nextest run -p pos-core -p pos-store --no-fail-fast
 
-## Installs what a fresh machine lacks. Rust comes from rust-toolchain.toml.
-setup:
+## Installs what a fresh machine lacks. Rust comes from rust-toolchain.toml; Node.js (20.19
+## or newer) must be on the machine.
+setup: setup-desktop ui/node_modules/.package-lock.json
 	@command -v cargo-nextest >/dev/null 2>&1 || $(CARGO) install cargo-nextest --locked
 	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 	  { apt-get update && apt-get install -y postgresql-15; }
@@ -36,6 +53,28 @@ server: setup
 	trap 'scripts/pg.sh stop data/pg' EXIT INT TERM; \
 	echo "PostgreSQL: $$url"; \
 	DATABASE_URL=$$url $(CARGO) run -p pos-server -- serve
+
+## Debian packages (only those missing) and tauri-driver for the WebDriver tests.
+setup-desktop:
+	@missing="$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:" $$missing; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+	@command -v tauri-driver >/dev/null 2>&1 || $(CARGO) install tauri-driver --version '^2' --locked
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js 20.19+"; exit 1; }
+
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+## The web UI, type-checked and bundled into ui/dist (embedded by the desktop build).
+ui: ui/node_modules/.package-lock.json
+	cd ui && npm run --silent build
+
+## The UI's unit tests (Vitest).
+ui-test: ui/node_modules/.package-lock.json
+	cd ui && npm run --silent test
 
 fmt:
 	$(CARGO) fmt --all --check

@@ -1,0 +1,72 @@
+//! The desktop till: a Tauri 2 window over [`pos_app::App`].
+//!
+//! The shell owns no business logic. Each command extracts its input, runs one pos-app
+//! call on a blocking thread and returns the result or the [`pos_app::AppError`]
+//! (`{code, message, field, retryable}`) for the UI to show next to what caused it.
+//!
+//! # Layout
+//! - [`run`]: the binary's entry point: logging, data directory, the window.
+//! - [`build`]: the app over any [`tauri::Runtime`], so tests pass `tauri::test::mock_builder()`.
+//! - [`commands`]: the `#[tauri::command]`s, one per use case.
+//! - [`state`]: [`state::Till`], the one managed state, and the data-directory rules.
+
+pub mod commands;
+pub mod state;
+
+use std::path::PathBuf;
+
+use tauri::{Manager, Runtime};
+
+pub use state::Till;
+
+/// Registers the commands on `builder`; the caller adds the state (a [`Till`]).
+pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::profile,
+        commands::profile_lite,
+        commands::update_profile,
+        commands::list_menu,
+        commands::create_order,
+        commands::get_order,
+        commands::add_line,
+        commands::void_line,
+        commands::set_order_discount,
+        commands::set_status,
+        commands::list_orders,
+        commands::calculate_bill,
+        commands::record_payment,
+        commands::customer_balance,
+        commands::settle_balance,
+        commands::billing_summary,
+        commands::cache_stats,
+        commands::clear_cache,
+        commands::warm_up,
+    ])
+}
+
+/// Starts the till: opens (or creates, with the demo restaurant) the database in the data
+/// directory, warms the caches and shows the window.
+pub fn run() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .try_init();
+    let override_dir = state::data_dir_override(std::env::args().skip(1), std::env::var_os("POS_DATA_DIR"));
+    let result = build(tauri::Builder::default())
+        .setup(move |app| {
+            let dir: PathBuf = match override_dir.clone() {
+                Some(d) => d,
+                None => app.path().app_data_dir()?,
+            };
+            let till = Till::open(&dir)?;
+            app.manage(till);
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!(error = %e, "the till could not start");
+        std::process::exit(1);
+    }
+}
