@@ -65,7 +65,9 @@ setup-desktop:
 	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js 20.19+"; exit 1; }
 
 ui/node_modules/.package-lock.json: ui/package-lock.json
-	cd ui && npm ci --no-audit --no-fund
+	# npm install, not npm ci: npm 11 refuses this lock in `ci` (it lists rollup's optional
+	# per-platform packages as missing) although `install` resolves it without a change.
+	cd ui && npm install --no-audit --no-fund
 	@touch $@
 
 ## The web UI, type-checked and bundled into ui/dist (embedded by the desktop build).

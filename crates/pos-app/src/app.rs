@@ -285,6 +285,9 @@ impl App {
                     }
                 }
                 CacheKind::Bill => {
+                    // From the order just reloaded. Should a later write's refresh have run
+                    // in between, this bill is for an older version than the cached order,
+                    // and `calculate_bill` treats it as a miss: never served stale.
                     for &id in event.orders() {
                         let known = reloaded.iter().find(|o| o.id == id).cloned();
                         self.caches.bill.refresh(&id, cause, |_| {

@@ -25,6 +25,7 @@ fn a_replayed_day_has_no_stale_answers_and_a_high_hit_ratio() {
         db_path: dir.path().join("till.db"),
         cache: CacheConfig {
             enabled: true,
+            refresh_on_write: true,
             ..CacheConfig::default()
         },
         load_demo: false,
