@@ -405,35 +405,18 @@ impl Checker<'_> {
             self.verdict("bill (order missing)", at, &Some(view.clone()), &None);
             return Ok(());
         };
-        let paid = order.amount_paid();
         let stored = if order.status == OrderStatus::Paid {
             orders::stored_bill(&self.conn, order.id)?
         } else {
             None
         };
         let direct = match stored {
-            Some((invoice_no, bill)) => BillView {
-                order_id: order.id,
-                order_version: order.version,
-                status: order.status,
-                due: bill.total - paid,
-                bill,
-                paid,
-                invoice_no: Some(invoice_no),
-            },
+            Some((invoice_no, bill)) => BillView::of(&order, bill, Some(invoice_no)),
             None => {
                 let (profile, _) = catalog::profile(&self.conn)?
                     .ok_or_else(|| AppError::internal("replay: the profile vanished"))?;
                 let bill = bill::calculate(&order.lines, order.discount, &TaxSettings::from(&profile))?;
-                BillView {
-                    order_id: order.id,
-                    order_version: order.version,
-                    status: order.status,
-                    due: (bill.total - paid).max(Money::ZERO),
-                    bill,
-                    paid,
-                    invoice_no: None,
-                }
+                BillView::of(&order, bill, None)
             }
         };
         self.verdict("bill", at, view, &direct);

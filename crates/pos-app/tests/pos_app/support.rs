@@ -332,7 +332,6 @@ pub fn direct_profile(app: &App) -> Profile {
 /// The bill as it must be: the stored snapshot once paid, else computed now.
 pub fn direct_bill(app: &App, id: OrderId) -> BillView {
     let order = direct_order(app, id);
-    let paid = order.amount_paid();
     let stored = app
         .store()
         .read(|c| orders::stored_bill(c, id))
@@ -340,28 +339,12 @@ pub fn direct_bill(app: &App, id: OrderId) -> BillView {
     if order.status == pos_core::OrderStatus::Paid
         && let Some((invoice_no, bill)) = stored
     {
-        return BillView {
-            order_id: id,
-            order_version: order.version,
-            status: order.status,
-            due: bill.total - paid,
-            bill,
-            paid,
-            invoice_no: Some(invoice_no),
-        };
+        return BillView::of(&order, bill, Some(invoice_no));
     }
     let profile = direct_profile(app);
     let bill = bill::calculate(&order.lines, order.discount, &TaxSettings::from(&profile))
         .expect("a stored order always computes");
-    BillView {
-        order_id: id,
-        order_version: order.version,
-        status: order.status,
-        due: (bill.total - paid).max(Money::ZERO),
-        bill,
-        paid,
-        invoice_no: None,
-    }
+    BillView::of(&order, bill, None)
 }
 
 pub fn direct_balance(app: &App, p: &Phone) -> Money {
