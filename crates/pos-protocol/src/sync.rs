@@ -119,6 +119,9 @@ pub struct ErrorBody {
     /// For `seq_gap`: the seq the server expects next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_seq: Option<i64>,
+    /// For invalid input: the field at fault (`tenders[0].amount`, `phone`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 /// Cursor encoding kept in one place so both sides treat it as opaque text.

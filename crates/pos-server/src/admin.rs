@@ -43,3 +43,31 @@ pub async fn enrollment_code(db: &Db, org: Uuid) -> anyhow::Result<String> {
         .await?;
     Ok(code)
 }
+
+/// A new manager or admin API token for `org`, returned once; only its sha256 is stored.
+pub async fn create_token(db: &Db, org: Uuid, role: crate::auth::Role, name: &str) -> anyhow::Result<String> {
+    let name = name.trim();
+    anyhow::ensure!(
+        !name.is_empty() && name.chars().count() <= 80,
+        "the token needs a name of 1 to 80 characters"
+    );
+    anyhow::ensure!(
+        role != crate::auth::Role::Device,
+        "device tokens come from enrollment; create a manager or admin token"
+    );
+    let client = db.get().await?;
+    let exists = client
+        .query_opt("SELECT 1 FROM organisations WHERE id = $1", &[&org])
+        .await?
+        .is_some();
+    anyhow::ensure!(exists, "no organisation {org}");
+    let token = new_secret(32);
+    client
+        .execute(
+            "INSERT INTO api_tokens (id, org_id, role, name, token_hash) VALUES ($1, $2, $3, $4, $5)",
+            &[&Uuid::now_v7(), &org, &role.as_str(), &name, &hash_secret(&token)],
+        )
+        .await?;
+    tracing::info!(%org, role = role.as_str(), "api token created");
+    Ok(token)
+}

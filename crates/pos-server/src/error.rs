@@ -1,5 +1,6 @@
 //! Route errors to HTTP, in one place. Each route has its own error enum; each implements
-//! [`ApiError`] (status + stable code) and [`respond`] turns it into `{code, message}`.
+//! [`ApiError`] (status + stable code) and [`respond`] turns it into
+//! `{code, message, field?, expected_seq?}`: one JSON shape for every error of every route.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -10,6 +11,10 @@ pub trait ApiError: std::error::Error {
     fn status(&self) -> StatusCode;
     fn code(&self) -> &'static str;
     fn expected_seq(&self) -> Option<i64> {
+        None
+    }
+    /// The input field at fault, for invalid input.
+    fn field(&self) -> Option<String> {
         None
     }
 }
@@ -25,6 +30,7 @@ pub fn respond<E: ApiError>(e: &E) -> Response {
         code: e.code().to_string(),
         message: e.to_string(),
         expected_seq: e.expected_seq(),
+        field: e.field(),
     };
     (status, Json(body)).into_response()
 }
@@ -50,17 +56,21 @@ pub struct BadBody {
 
 impl ApiError for BadBody {
     fn status(&self) -> StatusCode {
-        if self.status == StatusCode::PAYLOAD_TOO_LARGE {
-            StatusCode::PAYLOAD_TOO_LARGE
-        } else {
-            StatusCode::BAD_REQUEST
+        match self.status {
+            StatusCode::PAYLOAD_TOO_LARGE | StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => {
+                self.status
+            }
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            _ => StatusCode::BAD_REQUEST,
         }
     }
     fn code(&self) -> &'static str {
-        if self.status == StatusCode::PAYLOAD_TOO_LARGE {
-            "body_too_large"
-        } else {
-            "malformed_json"
+        match self.status {
+            StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+            StatusCode::NOT_FOUND => "no_route",
+            StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            _ => "malformed_json",
         }
     }
 }

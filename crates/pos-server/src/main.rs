@@ -1,5 +1,7 @@
 //! `pos-server [serve]` runs the server; `pos-server admin create-org NAME` and
-//! `pos-server admin enrollment-code ORG_ID` manage tenants. Settings come from
+//! `pos-server admin enrollment-code ORG_ID` manage tenants;
+//! `pos-server admin create-token --org ORG_ID --role manager|admin --name NAME` prints a
+//! back-office API token once. Settings come from
 //! `POS_SERVER_CONFIG` (default `config/server.toml`, optional) and the environment.
 
 use std::path::PathBuf;
@@ -12,9 +14,7 @@ async fn main() -> anyhow::Result<()> {
     // Logs go to stderr: stdout carries only what admin commands print (ids, codes).
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(pos_server::log_filter(std::env::var("RUST_LOG").ok().as_deref()))
         .init();
     let config = std::env::var_os("POS_SERVER_CONFIG")
         .map(PathBuf::from)
@@ -38,8 +38,27 @@ async fn main() -> anyhow::Result<()> {
             let org = org.parse().context("ORG must be the organisation's id")?;
             println!("{}", admin::enrollment_code(&pool, org).await?);
         }
+        ["admin", "create-token", rest @ ..] => {
+            let flag = |name: &str| {
+                rest.iter()
+                    .position(|a| *a == name)
+                    .and_then(|i| rest.get(i + 1).copied())
+                    .with_context(|| format!("create-token needs {name}"))
+            };
+            let org = flag("--org")?
+                .parse()
+                .context("--org must be the organisation's id")?;
+            let role =
+                pos_server::auth::Role::parse(flag("--role")?).context("--role is manager or admin")?;
+            let name = flag("--name")?;
+            let pool = db::pool(&settings.database_url, 2)?;
+            db::migrate(&pool).await?;
+            println!("{}", admin::create_token(&pool, org, role, name).await?);
+        }
         _ => {
-            anyhow::bail!("usage: pos-server [serve] | admin create-org NAME | admin enrollment-code ORG_ID")
+            anyhow::bail!(
+                "usage: pos-server [serve] | admin create-org NAME | admin enrollment-code ORG_ID | admin create-token --org ORG_ID --role manager|admin --name NAME"
+            )
         }
     }
     Ok(())

@@ -7,11 +7,14 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::http::StatusCode;
 use tokio::net::TcpListener;
 
+use crate::cache::Caches;
 use crate::changes::ChangeFeed;
 use crate::db::{self, Db};
+use crate::error::BadBody;
+use crate::metrics::Metrics;
 use crate::routes;
 use crate::settings::Settings;
 
@@ -21,6 +24,9 @@ pub struct AppState {
     pub db: Db,
     pub changes: Arc<ChangeFeed>,
     pub settings: Arc<Settings>,
+    /// The back office's caches, kept coherent across instances by LISTEN/NOTIFY.
+    pub caches: Arc<Caches>,
+    pub metrics: Arc<Metrics>,
     /// Flips to `true` when shutdown starts, so long-polls answer at once instead of
     /// holding the graceful shutdown open for up to 25 s.
     pub stopping: tokio::sync::watch::Receiver<bool>,
@@ -34,14 +40,32 @@ pub struct Application {
     stopping: tokio::sync::watch::Sender<bool>,
 }
 
+/// Every route of [`routes::api::routes`] (the list the OpenAPI document is built from),
+/// JSON errors for unknown paths and methods, the body limit and request metrics.
 pub fn router(state: AppState) -> Router {
     let limit = state.settings.max_body_bytes;
-    Router::new()
-        .route("/health", get(routes::health))
-        .route("/sync/enroll", post(routes::enroll::enroll))
-        .route("/sync/push", post(routes::push::push))
-        .route("/sync/pull", get(routes::pull::pull))
+    let mut router = Router::new();
+    for (doc, method_router) in routes::api::routes() {
+        router = router.route(doc.path, method_router);
+    }
+    router
+        .fallback(|| async {
+            BadBody {
+                status: StatusCode::NOT_FOUND,
+                message: "no such route".into(),
+            }
+        })
+        .method_not_allowed_fallback(|| async {
+            BadBody {
+                status: StatusCode::METHOD_NOT_ALLOWED,
+                message: "this route does not take that method".into(),
+            }
+        })
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::track,
+        ))
         .with_state(state)
 }
 
@@ -52,10 +76,21 @@ impl Application {
         let listener = TcpListener::bind((settings.host.as_str(), settings.port)).await?;
         let port = listener.local_addr()?.port();
         let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
+        let caches = Arc::new(Caches::new(settings.cache_enabled, settings.cache_max_bytes));
+        let changes = Arc::new(ChangeFeed::default());
+        tokio::spawn(crate::cache::run_listener(
+            settings.database_url.clone(),
+            db.clone(),
+            caches.clone(),
+            changes.clone(),
+            stopping_rx.clone(),
+        ));
         let state = AppState {
             db,
-            changes: Arc::new(ChangeFeed::default()),
+            changes,
             settings: Arc::new(settings),
+            caches,
+            metrics: Arc::new(Metrics::default()),
             stopping: stopping_rx,
         };
         Ok(Application {

@@ -1,5 +1,6 @@
 //! Thin handlers: extract, call one function, map the error.
 
+pub mod api;
 pub mod enroll;
 pub mod pull;
 pub mod push;

@@ -35,7 +35,9 @@ pub async fn pull(
     device: Device,
     Query(req): Query<PullRequest>,
 ) -> Result<Json<PullResponse>, PullError> {
-    pull_changes(&state, device, req).await.map(Json)
+    let resp = pull_changes(&state, device, req).await?;
+    state.metrics.pulled(resp.changes.len());
+    Ok(Json(resp))
 }
 
 pub async fn pull_changes(

@@ -66,7 +66,9 @@ pub async fn push(
     device: Device,
     JsonBody(req): JsonBody<PushRequest>,
 ) -> Result<Json<PushResponse>, PushError> {
-    push_batch(&state, device, req).await.map(Json)
+    let resp = push_batch(&state, device, req).await?;
+    state.metrics.pushed(&resp.results);
+    Ok(Json(resp))
 }
 
 pub async fn push_batch(
@@ -159,6 +161,7 @@ async fn push_one(
             expected: last_seq + 1,
         });
     }
+    let mut cache_change = None;
     let outcome = apply(&tx, org, &m.mutation).await?;
     let (status, reason, version, order) = match outcome {
         Outcome::Applied { entity_id } => {
@@ -177,6 +180,8 @@ async fn push_one(
                 .await
                 .map_err(Internal::from)?
                 .get(0);
+            // Cache hook: queue the invalidation for every instance (sent on commit).
+            cache_change = Some(crate::cache::record(&tx, &state.caches, org, v, &m.mutation).await?);
             (PushStatus::Applied, None, Some(v), None)
         }
         Outcome::Rejected(reason) => {
@@ -213,6 +218,10 @@ async fn push_one(
     .await
     .map_err(Internal::from)?;
     tx.commit().await.map_err(Internal::from)?;
+    // Cache hook: this instance clears at once; the others on the notification.
+    if let Some(c) = &cache_change {
+        state.caches.committed(c);
+    }
     if let Some(reason) = &result.reason {
         tracing::info!(seq = m.seq, intent = m.mutation.intent(), %reason, "mutation rejected");
     }

@@ -17,6 +17,12 @@ pub fn admin_url() -> String {
         .expect("DATABASE_URL must point at a PostgreSQL cluster; run the suite with `make test`")
 }
 
+/// Whether this run has the back-office caches on (`POS_CACHE=off` runs the suite
+/// without them: every answer must be the same).
+pub fn caching() -> bool {
+    pos_server::settings::cache_from_env(true)
+}
+
 #[derive(Debug)]
 pub struct TestServer {
     pub base: String,
@@ -56,6 +62,7 @@ async fn start(database_url: &str, port: u16) -> (u16, oneshot::Sender<()>, toki
         pool_size: 8,
         long_poll_max_ms: 25_000,
         max_body_bytes: 256 * 1024,
+        cache_enabled: caching(),
         ..Settings::default()
     };
     let app = Application::build(settings).await.expect("the server builds");
@@ -228,4 +235,119 @@ pub fn sell(app: &App) -> pos_core::OrderId {
     })
     .expect("paying what is due works");
     order.id
+}
+
+/// A second server instance on the same database (another node behind the balancer).
+#[derive(Debug)]
+pub struct Instance {
+    pub base: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Instance {
+    pub async fn stop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(2), t).await;
+        }
+    }
+}
+
+impl TestServer {
+    pub async fn another_instance(&self) -> Instance {
+        let (port, stop, task) = start(&self.database_url, 0).await;
+        Instance {
+            base: format!("http://127.0.0.1:{port}"),
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// A manager or admin API token for `org`, as `pos-server admin create-token` makes it.
+    pub async fn api_token(&self, org: Uuid, role: &str) -> String {
+        let role = pos_server::auth::Role::parse(role).expect("a role name");
+        admin::create_token(&self.db, org, role, "test")
+            .await
+            .expect("a token")
+    }
+
+    /// Waits until this server's cache listener is connected (reads before that bypass
+    /// the caches, which is correct but would make hit counts meaningless).
+    pub async fn wait_listening(&self, base: &str, admin: &str) {
+        for _ in 0..200 {
+            let r: serde_json::Value = self
+                .http
+                .get(format!("{base}/admin/cache-stats"))
+                .bearer_auth(admin)
+                .send()
+                .await
+                .expect("stats answer")
+                .json()
+                .await
+                .expect("stats json");
+            if r["listening"] == true {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the cache listener did not connect within 2 s");
+    }
+
+    pub async fn get_json(&self, base: &str, path: &str, token: &str) -> (u16, serde_json::Value) {
+        let r = self
+            .http
+            .get(format!("{base}{path}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("the server answers");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        base: &str,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let r = self
+            .http
+            .request(method, format!("{base}{path}"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("the server answers");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+}
+
+/// A server whose organisation has a till that pushed the demo profile, menu and one paid
+/// sale; returns the server, the till's device token, a manager and an admin token.
+pub async fn seeded_app() -> (TestServer, Till, String, String, String) {
+    let server = spawn_app().await;
+    let device = server.enroll(server.org, "Till 1").await;
+    let t = till();
+    sell(&t.app);
+    let resp = server.push(&device, &outbox_push(&t.app)).await;
+    assert_eq!(resp.status(), 200, "the till's outbox is accepted");
+    let manager = server.api_token(server.org, "manager").await;
+    let admin = server.api_token(server.org, "admin").await;
+    (server, t, device, manager, admin)
+}
+
+/// The organisation's first location.
+pub async fn location(server: &TestServer, org: Uuid) -> Uuid {
+    let c = server.db.get().await.expect("conn");
+    c.query_one("SELECT id FROM locations WHERE org_id = $1", &[&org])
+        .await
+        .expect("a location")
+        .get(0)
 }

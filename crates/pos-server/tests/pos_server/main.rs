@@ -3,8 +3,12 @@
 
 mod helpers;
 
+mod api;
+mod bad_input;
+mod coherence;
 mod enroll;
 mod errors;
+mod openapi;
 mod pull;
 mod push;
 mod tenancy;
