@@ -125,7 +125,7 @@ pub struct Principal {
 pub enum AccessError {
     #[error(transparent)]
     Auth(#[from] AuthError),
-    #[error("this route needs a {0} token")]
+    #[error("this route needs the {0} role")]
     Forbidden(&'static str),
 }
 

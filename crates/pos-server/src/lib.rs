@@ -37,14 +37,14 @@ pub mod startup;
 pub use settings::Settings;
 pub use startup::Application;
 
-/// The server's log filter: `RUST_LOG` (default `info`), with tokio-postgres held at
-/// `info` whatever `RUST_LOG` says: at `debug` it logs every query's parameters, which
-/// hold phone numbers and token hashes.
+/// The server's log filter: `RUST_LOG` (default `info`), with tokio-postgres' query log
+/// held under `debug` whatever `RUST_LOG` says: at `debug` it logs every query's
+/// parameters, which hold phone numbers and token hashes.
 pub fn log_filter(rust_log: Option<&str>) -> tracing_subscriber::EnvFilter {
     let base = rust_log
         .and_then(|v| tracing_subscriber::EnvFilter::try_new(v).ok())
         .unwrap_or_else(|| tracing_subscriber::EnvFilter::new("info"));
-    match "tokio_postgres=info".parse() {
+    match "tokio_postgres::query=info".parse() {
         Ok(d) => base.add_directive(d),
         Err(_) => base,
     }

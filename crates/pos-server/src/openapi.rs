@@ -389,6 +389,7 @@ fn error_text(status: u16) -> &'static str {
         404 => "No such id in the caller's organisation.",
         409 => "The current state forbids it (paid order, no profile yet, seq gap).",
         413 => "Body larger than the server's limit.",
+        415 => "A body without `content-type: application/json`.",
         422 => "Input out of range; `field` names it.",
         503 => "The database is unavailable; retry.",
         _ => "Error.",

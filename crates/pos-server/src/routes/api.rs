@@ -229,7 +229,7 @@ pub struct RouteDoc {
 /// are both built from this list, so they cannot drift apart.
 pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
     use axum::routing::{get, post, put};
-    const AUTH: &[u16] = &[400, 401, 403, 404, 409, 413, 422, 503];
+    const AUTH: &[u16] = &[400, 401, 403, 404, 409, 413, 415, 422, 503];
     const READ: &[u16] = &[400, 401, 404, 409, 422, 503];
     let doc = move |method: Method,
                     path: &'static str,
@@ -305,7 +305,7 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 None,
                 Some("EnrollRequest"),
                 "EnrollResponse",
-                &[400, 403, 413, 422, 503],
+                &[400, 403, 413, 415, 422, 503],
             ),
             post(super::enroll::enroll),
         ),
@@ -317,7 +317,7 @@ pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
                 Some(Role::Device),
                 Some("PushRequest"),
                 "PushResponse",
-                &[400, 401, 409, 413, 503],
+                &[400, 401, 409, 413, 415, 503],
             ),
             post(super::push::push),
         ),

@@ -280,6 +280,22 @@ fn no_generated_input_gets_a_server_error_or_a_body_without_the_error_shape() {
         rt.block_on(server.send_json(Method::POST, &base, "/billing/calculate-bill", &manager, &big));
     assert_eq!((s, body["code"].as_str()), (413, Some("body_too_large")));
 
+    // A body that does not say it is JSON.
+    let (s, text) = rt.block_on(async {
+        let r = server
+            .http
+            .post(format!("{base}/payments"))
+            .bearer_auth(&manager)
+            .header("content-type", "text/plain")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    });
+    assert_eq!(s, 415, "{text}");
+    assert!(text.contains("unsupported_media_type"), "{text}");
+
     rt.block_on(server.stop());
     let logs = String::from_utf8_lossy(&logs.lock().unwrap()).to_string();
     assert!(

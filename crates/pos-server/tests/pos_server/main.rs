@@ -5,6 +5,7 @@ mod helpers;
 
 mod api;
 mod bad_input;
+mod cli;
 mod coherence;
 mod enroll;
 mod errors;
