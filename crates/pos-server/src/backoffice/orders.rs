@@ -401,7 +401,14 @@ pub async fn create(state: &AppState, who: &Principal, input: ChannelOrder) -> R
         &profile.country_code,
         day,
         now,
-    )?;
+    )
+    .map_err(|e| match e {
+        // The input names it `customer_phone`.
+        pos_core::DomainError::Invalid { field, message } if field == "phone" => {
+            ApiFailure::invalid("customer_phone", message)
+        }
+        other => other.into(),
+    })?;
     for (i, ((sku, qty), l)) in wanted.into_iter().zip(&input.lines).enumerate() {
         let item: MenuItem = match tx
             .query_opt(

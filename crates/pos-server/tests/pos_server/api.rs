@@ -642,3 +642,93 @@ async fn health_and_metrics_report_the_caches_requests_sync_and_pool() {
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_channel_order_with_bad_input_is_refused_with_the_field_and_changes_nothing() {
+    let (mut server, _t, _device, manager, _admin) = seeded_app().await;
+    let base = server.base.clone();
+    let loc = location(&server, server.org).await.to_string();
+    let orders_before = server
+        .count("SELECT COUNT(*) FROM orders WHERE org_id = $1", server.org)
+        .await;
+    let log_before = server
+        .count("SELECT COUNT(*) FROM change_log WHERE org_id = $1", server.org)
+        .await;
+    let good_line = json!([{"sku": first_sku(), "qty": 1}]);
+    for (body, field) in [
+        (
+            json!({"location_id": loc, "channel": "web", "lines": []}),
+            "lines",
+        ),
+        (
+            json!({"location_id": loc, "channel": "", "lines": good_line}),
+            "channel",
+        ),
+        (
+            json!({"location_id": "x", "channel": "web", "lines": good_line}),
+            "location",
+        ),
+        (
+            json!({"location_id": loc, "channel": "web", "customer_phone": "12", "lines": good_line}),
+            "customer_phone",
+        ),
+        (
+            json!({"location_id": loc, "channel": "web", "order_type": "drive_in", "lines": good_line}),
+            "order_type",
+        ),
+        (
+            json!({"location_id": loc, "channel": "web", "order_type": "dine_in", "lines": good_line}),
+            "table",
+        ),
+        (
+            json!({"location_id": loc, "channel": "web", "lines": [{"sku": "NOPE", "qty": 1}]}),
+            "lines[0].sku",
+        ),
+        (
+            json!({"location_id": loc, "channel": "web", "lines": [{"sku": first_sku(), "qty": -1}]}),
+            "lines[0].qty",
+        ),
+        (
+            json!({"location_id": loc, "channel": "web", "lines": [{"sku": first_sku(), "qty": "lots"}]}),
+            "lines[0].qty",
+        ),
+        (
+            json!({"location_id": loc, "channel": "web", "lines": [{"sku": first_sku(), "qty": true}]}),
+            "lines[0].qty",
+        ),
+    ] {
+        let (s, err) = server
+            .send_json(Method::POST, &base, "/orders", &manager, &body)
+            .await;
+        assert_eq!((s, err["field"].as_str()), (422, Some(field)), "{body}: {err}");
+    }
+    let (s, err) = server
+        .send_json(
+            Method::POST,
+            &base,
+            "/orders",
+            &manager,
+            &json!({"channel": "web"}),
+        )
+        .await;
+    assert_eq!(
+        (s, err["code"].as_str()),
+        (400, Some("malformed_json")),
+        "a missing field: {err}"
+    );
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM orders WHERE org_id = $1", server.org)
+            .await,
+        orders_before,
+        "no order was stored"
+    );
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM change_log WHERE org_id = $1", server.org)
+            .await,
+        log_before,
+        "nothing was logged for the tills"
+    );
+    server.stop().await;
+}
