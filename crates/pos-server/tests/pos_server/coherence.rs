@@ -83,6 +83,30 @@ async fn a_write_through_one_instance_is_never_served_stale_by_another() {
         assert_eq!(row["status"], status, "round {round}: B's active list is current");
     }
 
+    // Many quick edits, each read through B the moment A answers: without the data-version
+    // check B would serve its cached profile in the milliseconds before A's notification
+    // arrives (this loop catches that in most runs; the version check makes it never).
+    for round in 0..60 {
+        server.get_json(&b, "/business-profile/lite", &device).await;
+        let name = format!("Saffron Table {round}");
+        let (s, _) = server
+            .send_json(
+                Method::POST,
+                &a,
+                "/business-profile/update",
+                &manager,
+                &json!({ "name": name }),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let (_, lite) = server.get_json(&b, "/business-profile/lite", &device).await;
+        assert_eq!(
+            lite["name"],
+            name.as_str(),
+            "round {round}: B serves A's edit at once"
+        );
+    }
+
     // A till's push through A invalidates B too.
     let (_, before) = server.get_json(&b, "/orders?limit=200", &device).await;
     server.get_json(&b, "/orders?status=active", &device).await;
