@@ -612,4 +612,52 @@ mod tests {
         }
         assert!(!c.stats().below_threshold);
     }
+
+    #[tokio::test]
+    async fn an_async_fill_that_started_before_an_invalidation_is_not_stored() {
+        let c = cache(true);
+        let (read_done_tx, read_done) = tokio::sync::oneshot::channel::<()>();
+        let (write_done, write_done_rx) = tokio::sync::oneshot::channel::<()>();
+        let load = c.get_or_load_async(&7, true, async {
+            let v = 1; // what the database held when the load read it
+            let _ = read_done_tx.send(());
+            let _ = write_done_rx.await;
+            Ok::<_, ()>(v)
+        });
+        let write = async {
+            let _ = read_done.await;
+            c.invalidate(&7, TestCause::Changed); // a commit of 2 and its invalidation
+            let _ = write_done.send(());
+        };
+        let (loaded, ()) = tokio::join!(load, write);
+        assert_eq!(
+            *loaded.unwrap(),
+            1,
+            "the overlapping read may return what it read"
+        );
+        let after = c
+            .get_or_load_async(&7, true, async { Ok::<_, ()>(2) })
+            .await
+            .unwrap();
+        assert_eq!(*after, 2, "but the cache must not have kept the stale value");
+        assert_eq!(c.stats().stale_fills_dropped, 1);
+    }
+
+    #[tokio::test]
+    async fn an_async_read_that_is_not_fresh_skips_the_cached_value() {
+        let c = cache(true);
+        c.get_or_load_async(&1, true, async { Ok::<_, ()>(1) })
+            .await
+            .unwrap();
+        let v = c
+            .get_or_load_async(&1, false, async { Ok::<_, ()>(2) })
+            .await
+            .unwrap();
+        assert_eq!(
+            *v, 2,
+            "a caller that may not trust the cache gets the loader's value"
+        );
+        let s = c.stats();
+        assert_eq!((s.hits, s.misses), (0, 2));
+    }
 }
