@@ -12,7 +12,7 @@ APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential libxdo-dev libssl-dev \
 
 ## Everything CI checks: formatting, lints, the UI's unit tests, the whole suite with
 ## caching on (including the desktop app driven through WebDriver under Xvfb), and the
-## till's suites again with caching off (answers must be identical either way).
+## till's and the server's suites again with caching off (answers must be identical either way).
 ## The server tests need PostgreSQL: a private cluster is started in target/pg-test on a
 ## free port for this run only (DATABASE_URL points at it; every test creates its own
 ## database) and stopped when the run ends, pass or fail.
@@ -88,7 +88,7 @@ test-cache-on:
 	POS_CACHE=on $(CARGO) nextest run --workspace --no-fail-fast
 
 test-cache-off:
-	POS_CACHE=off $(CARGO) nextest run -p pos-app -p pos-e2e --no-fail-fast
+	POS_CACHE=off $(CARGO) nextest run -p pos-app -p pos-server -p pos-e2e --no-fail-fast
 
 ## Criterion benchmarks and the percentile table (see docs/PERFORMANCE.md).
 bench:
