@@ -107,6 +107,33 @@ async fn a_write_through_one_instance_is_never_served_stale_by_another() {
         );
     }
 
+    // A payment through A: B's order and day summary follow at once.
+    let paid_id = channel_order(&server, &a, &manager, None).await;
+    let paid_path = format!("/orders/{paid_id}");
+    for _ in 0..2 {
+        server.get_json(&b, &paid_path, &device).await;
+        server.get_json(&b, "/billing/summary", &device).await;
+    }
+    let (_, before) = server.get_json(&b, "/billing/summary", &device).await;
+    let (s, receipt) = server
+        .send_json(
+            Method::POST,
+            &a,
+            "/payments",
+            &manager,
+            &json!({"order_id": paid_id, "tenders": [{"method": "cash", "amount": 1_000_000}]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{receipt}");
+    let (_, o) = server.get_json(&b, &paid_path, &device).await;
+    assert_eq!(o["status"], "paid", "B serves A's payment at once");
+    let (_, after) = server.get_json(&b, "/billing/summary", &device).await;
+    assert_eq!(
+        after["bills"].as_u64(),
+        before["bills"].as_u64().map(|n| n + 1),
+        "B's day summary counts A's bill at once"
+    );
+
     // A till's push through A invalidates B too.
     let (_, before) = server.get_json(&b, "/orders?limit=200", &device).await;
     server.get_json(&b, "/orders?status=active", &device).await;
