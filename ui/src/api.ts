@@ -10,7 +10,8 @@ export type ErrorCode =
   | "forbidden"
   | "unauthenticated"
   | "storage"
-  | "internal";
+  | "internal"
+  | "unavailable";
 
 export interface AppError {
   code: ErrorCode;

@@ -26,6 +26,9 @@ pub enum ErrorCode {
     Storage,
     /// A bug. Not the caller's fault.
     Internal,
+    /// Another machine (the sync server) could not be reached or answered badly. Not the
+    /// caller's fault; trying again later may help.
+    Unavailable,
 }
 
 impl ErrorCode {
@@ -38,6 +41,7 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::Storage => "storage",
             ErrorCode::Internal => "internal",
+            ErrorCode::Unavailable => "unavailable",
         }
     }
 }

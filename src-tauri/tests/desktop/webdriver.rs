@@ -456,3 +456,46 @@ fn cached_reads_answer_from_inside_the_webview_in_milliseconds() {
         assert!(p99 < 50.0, "a cached read should take milliseconds, not {p99} ms");
     }
 }
+
+#[test]
+fn a_manager_takes_a_backup_from_settings_and_sees_it_listed() {
+    let t = Till::start();
+    t.click("[data-nav=settings]");
+    // The till took today's backup at start; its row is listed.
+    let row = "[data-testid=backup-list] tr[data-backup]";
+    t.wait_for(row);
+    assert_eq!(t.count(row), 1, "one backup per day");
+    let before = t.text(&format!("{row} td:last-child")).unwrap_or_default();
+    std::thread::sleep(Duration::from_millis(1100));
+    t.click("[data-testid=backup-now]");
+    t.wait_text("#toasts", "Backup written");
+    let after = wait_until("the row shows the new copy's time", WAIT, || {
+        t.text(&format!("{row} td:last-child")).filter(|s| *s != before)
+    });
+    assert_ne!(after, before, "today's copy was written again");
+    assert_eq!(t.count(row), 1, "today's copy is replaced, not duplicated");
+    let file = t.text(&format!("{row} td:first-child")).unwrap_or_default();
+    assert!(file.contains("till-") && file.contains(".db"), "{file}");
+    t.js("document.getElementById('backups').scrollIntoView()", json!([]));
+    t.screenshot("settings-backups");
+}
+
+#[test]
+fn a_manager_enrolls_the_till_with_a_server_from_settings() {
+    let server = crate::sync::Server::spawn();
+    let t = Till::start();
+    t.wait_text("[data-testid=sync-badge]", "Local");
+    t.click("[data-nav=settings]");
+    t.wait_for("[data-testid=sync-enroll]");
+    t.type_into("[data-testid=sync-url]", &server.url);
+    t.type_into("[data-testid=sync-code]", "not-the-code");
+    t.click("[data-testid=sync-enroll]");
+    t.wait_text("[data-error-for=code]", "enrollment code");
+    t.screenshot("settings-sync-bad-code");
+    t.type_into("[data-testid=sync-code]", &server.code());
+    t.click("[data-testid=sync-enroll]");
+    t.wait_text("[data-testid=sync-state]", "Online");
+    t.wait_text("[data-testid=sync-server]", &server.url);
+    t.wait_text("[data-testid=sync-badge]", "Online");
+    t.screenshot("settings-sync-online");
+}

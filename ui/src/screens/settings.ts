@@ -4,6 +4,7 @@ import { api, type AppError, type CacheReport, type Profile } from "../api";
 import { busy, errorSlot, h, modal, replace, showError, toast } from "../dom";
 import { formatBytes, formatMicros, formatRatio, parseAmount, parsePercent, toPlain } from "../format";
 import { currency, shared } from "../state";
+import { mountBackupsSection, mountSyncSection, unmountSyncSettings } from "./syncSettings";
 
 /** Overall and per-cache hit ratio samples over this session (cleared with the caches). */
 const history: { at: number; overall: number | null; byCache: Record<string, number | null> }[] = [];
@@ -15,20 +16,29 @@ let timer: number | undefined;
 export function unmountSettings(): void {
   if (timer !== undefined) window.clearInterval(timer);
   timer = undefined;
+  unmountSyncSettings();
 }
 
 export function mountSettings(host: HTMLElement): void {
   const panel = h("div", { class: "cache-panel", "data-testid": "cache-panel" });
   const profileHost = h("div", { class: "profile-editor" });
+  const syncHost = h("div", { id: "sync" });
+  const backupsHost = h("div", { id: "backups" });
   replace(
     host,
     h("section", { class: "page" },
       h("h1", {}, "Settings"),
+      h("h2", { class: "section-title" }, "Sync"),
+      syncHost,
+      h("h2", { class: "section-title" }, "Backups"),
+      backupsHost,
       h("h2", { class: "section-title" }, "Caches"),
       panel,
       h("h2", { class: "section-title" }, "Business profile"),
       profileHost),
   );
+  mountSyncSection(syncHost);
+  mountBackupsSection(backupsHost);
   const err = errorSlot("cache");
   const table = h("div", { class: "table-wrap" });
   const chart = h("div", { class: "chart", "data-testid": "hit-chart" });
