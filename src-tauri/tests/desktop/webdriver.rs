@@ -476,7 +476,11 @@ fn a_manager_takes_a_backup_from_settings_and_sees_it_listed() {
     assert_eq!(t.count(row), 1, "today's copy is replaced, not duplicated");
     let file = t.text(&format!("{row} td:first-child")).unwrap_or_default();
     assert!(file.contains("till-") && file.contains(".db"), "{file}");
-    t.js("document.getElementById('backups').scrollIntoView()", json!([]));
+    // The section's heading is the element before its host.
+    t.js(
+        "document.getElementById('backups').previousElementSibling.scrollIntoView()",
+        json!([]),
+    );
     t.screenshot("settings-backups");
 }
 
@@ -494,7 +498,20 @@ fn a_manager_enrolls_the_till_with_a_server_from_settings() {
     t.screenshot("settings-sync-bad-code");
     t.type_into("[data-testid=sync-code]", &server.code());
     t.click("[data-testid=sync-enroll]");
-    t.wait_text("[data-testid=sync-state]", "Online");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !t
+        .text("[data-testid=sync-state]")
+        .is_some_and(|s| s.contains("Online"))
+    {
+        if Instant::now() > deadline {
+            t.screenshot("settings-sync-timeout");
+            panic!(
+                "the till never showed Online: {:?}",
+                t.text("[data-testid=sync-panel]")
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
     t.wait_text("[data-testid=sync-server]", &server.url);
     t.wait_text("[data-testid=sync-badge]", "Online");
     t.screenshot("settings-sync-online");

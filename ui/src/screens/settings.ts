@@ -37,8 +37,6 @@ export function mountSettings(host: HTMLElement): void {
       h("h2", { class: "section-title" }, "Business profile"),
       profileHost),
   );
-  mountSyncSection(syncHost);
-  mountBackupsSection(backupsHost);
   const err = errorSlot("cache");
   const table = h("div", { class: "table-wrap" });
   const chart = h("div", { class: "chart", "data-testid": "hit-chart" });
@@ -78,6 +76,9 @@ export function mountSettings(host: HTMLElement): void {
   void refresh();
   timer = window.setInterval(() => void refresh(), 2000);
   renderProfile(profileHost);
+  // After unmountSettings() above, which also stops the sync section's timer.
+  mountSyncSection(syncHost);
+  mountBackupsSection(backupsHost);
 }
 
 function sample(r: CacheReport): void {
