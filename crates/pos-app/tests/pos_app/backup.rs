@@ -18,7 +18,10 @@ fn policy(t: &TestApp, keep_days: u32) -> BackupPolicy {
     }
 }
 
-fn everything(app: &App) -> (Vec<(String, String, i64)>, Vec<(i64, String, Option<i64>)>) {
+/// Orders as (id, status, items total) and outbox rows as (seq, mutation id, acked at).
+type TillContents = (Vec<(String, String, i64)>, Vec<(i64, String, Option<i64>)>);
+
+fn everything(app: &App) -> TillContents {
     let orders = app
         .list_orders(&ListOrders {
             statuses: vec![OrderStatus::Open, OrderStatus::Paid],
