@@ -1,45 +1,13 @@
 // Typed wrappers over the sync and backup commands (src-tauri/src/sync.rs, backups.rs).
-// Shapes mirror pos_sync::SyncView, pos_store::rejections::Rejection and
-// pos_app::backup::{BackupInfo, BackupReport}.
 import { invoke } from "@tauri-apps/api/core";
 import { toAppError } from "./api";
 
-export type SyncState = "not_configured" | "unknown" | "online" | "syncing" | "offline";
-
-export interface SyncView {
-  state: SyncState;
-  server_url: string | null;
-  device_name: string | null;
-  enrolled_at_ms: number | null;
-  last_sync_ms: number | null;
-  outbox_depth: number;
-  last_error: string | null;
-  rejections: number;
-}
-
-export interface Rejection {
-  mutation_id: string;
-  seq: number;
-  intent: string;
-  order_id: string | null;
-  order_number: number | null;
-  reason: string;
-  rejected_at_ms: number;
-  acknowledged_at_ms: number | null;
-}
-
-export interface BackupInfo {
-  file_name: string;
-  day: string;
-  bytes: number;
-  modified_ms: number;
-}
-
-export interface BackupReport {
-  backup: BackupInfo;
-  pruned: string[];
-  elapsed_ms: number;
-}
+// The shapes are generated from the Rust types (ui/src/generated, checked by the Rust tests).
+import type { BackupInfo, BackupReport } from "./generated/pos_app";
+import type { Rejection } from "./generated/pos_store";
+import type { Connectivity, SyncView } from "./generated/pos_sync";
+export type { BackupInfo, BackupReport, Rejection, SyncView };
+export type SyncState = Connectivity;
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {

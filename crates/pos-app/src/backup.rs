@@ -52,6 +52,7 @@ impl BackupPolicy {
 
 /// One backup file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct BackupInfo {
     /// `till-2026-11-24.db`
     pub file_name: String,
@@ -64,6 +65,7 @@ pub struct BackupInfo {
 
 /// What [`App::backup_now`] did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct BackupReport {
     pub backup: BackupInfo,
     /// Files deleted because they were older than the retention.

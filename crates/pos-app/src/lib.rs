@@ -18,6 +18,7 @@
 //! - [`views`]: inputs and outputs of the use cases.
 //! - [`error`]: [`AppError`] with stable codes.
 //! - [`demo`]: the demo restaurant and the large-data generator for benchmarks.
+//! - [`typescript`]: the check that keeps `ui/src/generated/*.ts` equal to the Rust types.
 //! - [`workload`]: a seeded, replayable restaurant day (hit ratio and staleness check).
 
 pub mod app;
@@ -27,6 +28,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod typescript;
 pub mod usecases;
 pub mod views;
 pub mod workload;

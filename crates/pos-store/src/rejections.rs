@@ -22,10 +22,13 @@ pub struct NewRejection {
 
 /// A recorded rejection, with the order's number on this till when it has the order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Rejection {
+    #[cfg_attr(test, ts(type = "string"))]
     pub mutation_id: MutationId,
     pub seq: i64,
     pub intent: String,
+    #[cfg_attr(test, ts(type = "string | null"))]
     pub order_id: Option<OrderId>,
     /// The order's display number on this till (`#12`), if the order is here.
     pub order_number: Option<i64>,
@@ -140,4 +143,31 @@ pub fn acknowledge(tx: &WriteTx<'_>, id: MutationId, at_ms: i64) -> Result<Optio
         .query_row([id.to_string()], decode)
         .optional()?;
     raw.map(build).transpose()
+}
+
+#[cfg(test)]
+mod typescript {
+    /// Kept in step with `pos_app::typescript::check` (pos-store cannot depend on pos-app).
+    #[test]
+    fn the_generated_typescript_matches_the_rust_types() {
+        use ts_rs::TS;
+        let cfg = ts_rs::Config::new().with_large_int("number");
+        let body = format!(
+            "// Generated from the Rust types of pos-store by its tests; do not edit.\n\
+             // Rewrite with: UPDATE_TS=1 cargo test -p pos-store typescript\n\nexport {}\n",
+            super::Rejection::decl(&cfg)
+        );
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/generated/pos_store.ts");
+        if std::env::var_os("UPDATE_TS").is_some() {
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("ui/src/generated");
+            std::fs::write(&path, &body).expect("written");
+        }
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            on_disk == body,
+            "{} is out of date with the Rust types: run UPDATE_TS=1 cargo test -p pos-store typescript",
+            path.display()
+        );
+    }
 }

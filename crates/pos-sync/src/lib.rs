@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 /// Connection state as the till's top bar shows it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Connectivity {
     /// Not yet talked to the server.
@@ -59,4 +60,16 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// Rejections received since the driver started (the stored ones are the record).
     pub rejected: u64,
+}
+
+/// The TypeScript types of what the sync commands return, generated into `ui/src/generated/`.
+#[cfg(test)]
+mod typescript {
+    #[test]
+    fn the_generated_typescript_matches_the_rust_types() {
+        use ts_rs::TS;
+        let cfg = ts_rs::Config::new().with_large_int("number");
+        let decls = [crate::Connectivity::decl(&cfg), crate::link::SyncView::decl(&cfg)];
+        pos_app::typescript::check("pos_sync.ts", "pos-sync", &decls);
+    }
 }

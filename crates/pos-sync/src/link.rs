@@ -23,6 +23,7 @@ use crate::{Connectivity, DriverConfig, SyncDriver};
 
 /// What the till's sync badge and settings panel show. Never holds the token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SyncView {
     /// `not_configured`, `unknown` (configured, no answer yet), `online`, `syncing`,
     /// `offline`.
