@@ -40,17 +40,24 @@ export function syncLabel(v: SyncView): string {
   }
 }
 
-/** The sentence the cashier reads for a rejected change. */
+const CHANGES: Record<string, string> = {
+  "order.add_line": "an item you added",
+  "order.void_line": "an item you removed",
+  "order.set_status": "a status change",
+  "order.set_discount": "a discount",
+  "payment.record": "a payment",
+  "order.create": "a new order",
+};
+
+/** What was refused, in the cashier's words ("an item you added"). */
+export function rejectedChange(r: Rejection): string {
+  return CHANGES[r.intent] ?? "a change";
+}
+
+/** The sentence the cashier reads: the server's reason, or what was refused on which order. */
 export function rejectionText(r: Rejection): string {
-  const what: Record<string, string> = {
-    "order.add_line": "an item you added",
-    "order.void_line": "an item you removed",
-    "order.set_status": "a status change",
-    "order.set_discount": "a discount",
-    "payment.record": "a payment",
-    "order.create": "a new order",
-  };
+  const reason = r.reason.trim();
+  if (reason) return reason.charAt(0).toUpperCase() + reason.slice(1);
   const order = r.order_number !== null ? `Order #${r.order_number}` : "A change";
-  const change = what[r.intent] ?? "a change";
-  return `${order}: ${change} was not applied by the server: ${r.reason}`;
+  return `${order}: ${rejectedChange(r)} was not applied by the server`;
 }

@@ -4,7 +4,7 @@
 import "./sync.css";
 import { type AppError } from "./api";
 import { busy, h, replace, toast } from "./dom";
-import { type SyncView, rejectionText, syncApi, syncLabel } from "./syncApi";
+import { type SyncView, rejectedChange, rejectionText, syncApi, syncLabel } from "./syncApi";
 import { formatTime } from "./syncFormat";
 
 const POLL_MS = 3000;
@@ -59,7 +59,7 @@ async function renderBanner(count: number): Promise<void> {
     h("span", { class: "icon", "aria-hidden": "true" }, "!"),
     h("div", { class: "text" },
       h("strong", {}, rejectionText(first)),
-      h("span", { class: "muted small" }, ` · ${formatTime(first.rejected_at_ms)}${list.length > 1 ? ` · ${list.length - 1} more` : ""}`)),
+      h("span", { class: "muted small" }, ` · ${rejectedChange(first)} on this till, refused at ${formatTime(first.rejected_at_ms)}${list.length > 1 ? ` · ${list.length - 1} more` : ""}`)),
     dismiss,
   );
   rejectionBanner.classList.add("visible");
