@@ -22,7 +22,7 @@ fn add_lines(app: &App, n: usize) -> anyhow::Result<Vec<f64>> {
         page: 1,
         limit: 50,
     })?;
-    let sku = app.list_menu(false)?[0].sku.clone();
+    let sku = app.list_menu(false)?[0].sku.to_string();
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let order_id = orders.orders[i % orders.orders.len()].id;
