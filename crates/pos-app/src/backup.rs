@@ -1,9 +1,9 @@
 //! Daily copies of the till's database.
 //!
 //! A backup is `<dir>/till-YYYY-MM-DD.db` (the till's local date, from the profile's UTC
-//! offset), made with SQLite's online backup API ([`pos_store::Store::backup_to`]): it
-//! reads the file from a reader connection 100 pages at a time, so in WAL mode the writer
-//! (and therefore selling) is never blocked. The copy is written to a `.partial` file and
+//! offset), made with SQLite's online backup API ([`pos_store::Store::backup_to`]): one
+//! step from a reader connection's snapshot, so in WAL mode the writer (and therefore
+//! selling) is never blocked. The copy is written to a `.partial` file and
 //! renamed into place, so a failed or interrupted backup never destroys the last good
 //! one. Backups older than [`BackupPolicy::keep_days`] days are deleted after each new one.
 //!
