@@ -18,7 +18,7 @@ use crate::Till;
 type Reply<T> = Result<T, AppError>;
 
 /// Runs `f` against the engine on the blocking pool.
-async fn blocking<T, F>(till: &Till, f: F) -> Reply<T>
+pub(crate) async fn blocking<T, F>(till: &Till, f: F) -> Reply<T>
 where
     T: Send + 'static,
     F: FnOnce(&App) -> Reply<T> + Send + 'static,

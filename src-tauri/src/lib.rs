@@ -9,9 +9,14 @@
 //! - [`build`]: the app over any [`tauri::Runtime`], so tests pass `tauri::test::mock_builder()`.
 //! - [`commands`]: the `#[tauri::command]`s, one per use case.
 //! - [`state`]: [`state::Till`], the one managed state, and the data-directory rules.
+//! - [`sync`]: sync commands (status, enroll, push now, disconnect, rejections) and the
+//!   start of the sync driver when the till is enrolled.
+//! - [`backups`]: backup commands and the daily backup task.
 
+pub mod backups;
 pub mod commands;
 pub mod state;
+pub mod sync;
 
 use std::path::PathBuf;
 
@@ -41,6 +46,14 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         commands::cache_stats,
         commands::clear_cache,
         commands::warm_up,
+        sync::sync_status,
+        sync::sync_enroll,
+        sync::sync_push_now,
+        sync::sync_disconnect,
+        sync::sync_rejections,
+        sync::acknowledge_rejection,
+        backups::backup_now,
+        backups::list_backups,
     ])
 }
 
@@ -61,6 +74,8 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             let till = Till::open(&dir)?;
+            sync::start(&till);
+            backups::start_daily(&till);
             app.manage(till);
             Ok(())
         })

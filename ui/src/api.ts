@@ -3,21 +3,9 @@
 import { invoke } from "@tauri-apps/api/core";
 
 export type Money = number;
-export type ErrorCode =
-  | "not_found"
-  | "validation"
-  | "conflict"
-  | "forbidden"
-  | "unauthenticated"
-  | "storage"
-  | "internal";
-
-export interface AppError {
-  code: ErrorCode;
-  message: string;
-  field?: string;
-  retryable: boolean;
-}
+// Generated from the Rust types (ui/src/generated, checked by the Rust tests).
+import type { AppError, ErrorCode } from "./generated/pos_app";
+export type { AppError, ErrorCode };
 
 export type OrderType = "dine_in" | "takeaway" | "delivery";
 export type OrderStatus = "open" | "sent_to_kitchen" | "served" | "billed" | "paid" | "void";

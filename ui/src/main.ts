@@ -8,6 +8,7 @@ import { mountOrders } from "./screens/orders";
 import { mountSell, openOrder } from "./screens/sell";
 import { mountSettings, unmountSettings } from "./screens/settings";
 import { mountSummary } from "./screens/summary";
+import { rejectionBanner, startSyncBar, syncBadge } from "./syncBar";
 
 type Screen = "sell" | "orders" | "customers" | "summary" | "settings";
 // Inline SVG icons: no icon font, nothing fetched, the same on every machine.
@@ -48,6 +49,7 @@ function show(screen: Screen): void {
       h("button", { class: `nav-btn${s.id === screen ? " active" : ""}`, "data-nav": s.id, title: `${s.label} (${s.key})`, "aria-current": s.id === screen ? "page" : undefined, onclick: () => show(s.id) },
         icon(s.id), h("span", {}, s.label)),
     ),
+    syncBadge,
   );
   main.className = `screen screen-${screen}`;
   switch (screen) {
@@ -76,7 +78,8 @@ async function start(): Promise<void> {
     replace(app, h("div", { class: "boot error" }, h("h1", {}, "The till could not start"), h("p", {}, err.message), h("button", { class: "primary", onclick: () => void start() }, "Try again")));
     return;
   }
-  replace(app, nav, main, h("div", { id: "toasts", "aria-live": "polite" }));
+  replace(app, nav, rejectionBanner, main, h("div", { id: "toasts", "aria-live": "polite" }));
+  startSyncBar();
   document.title = `${shared.profile?.name ?? "Till"} · Saffron POS`;
   show("sell");
 }

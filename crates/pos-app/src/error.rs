@@ -9,6 +9,7 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// Stable error codes. Never rename one: the UI and integrations match on them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The thing asked for does not exist. Caller's fault; retrying won't help.
@@ -26,6 +27,9 @@ pub enum ErrorCode {
     Storage,
     /// A bug. Not the caller's fault.
     Internal,
+    /// Another machine (the sync server) could not be reached or answered badly. Not the
+    /// caller's fault; trying again later may help.
+    Unavailable,
 }
 
 impl ErrorCode {
@@ -38,18 +42,21 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::Storage => "storage",
             ErrorCode::Internal => "internal",
+            ErrorCode::Unavailable => "unavailable",
         }
     }
 }
 
 /// A use case's failure.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[error("{message}")]
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
     /// The input field at fault, so the UI can show the message next to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub field: Option<String>,
     /// Whether the same call may succeed if tried again unchanged (the database was busy).
     #[serde(default)]

@@ -48,6 +48,14 @@ pub fn cursor(conn: &Connection) -> Result<Option<String>> {
     Ok(v.map(encode_cursor))
 }
 
+/// Forgets the pull cursor (a new enrollment: the next pull starts from the beginning of
+/// that server's log).
+pub fn reset_cursor(tx: &WriteTx<'_>) -> Result<()> {
+    tx.prepare_cached("DELETE FROM counters WHERE name = 'sync_cursor'")?
+        .execute([])?;
+    Ok(())
+}
+
 fn save_cursor(tx: &WriteTx<'_>, cursor: &str) -> Result<()> {
     let Some(v) = decode_cursor(cursor) else {
         return Ok(());

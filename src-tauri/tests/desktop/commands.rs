@@ -7,13 +7,13 @@ use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
-struct Harness {
+pub(crate) struct Harness {
     _dir: tempfile::TempDir,
     _app: App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
 }
 
-fn harness() -> Harness {
+pub(crate) fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let till = Till::open(dir.path()).expect("the demo till opens");
     let app = pos_desktop::build(mock_builder())
@@ -31,7 +31,7 @@ fn harness() -> Harness {
 }
 
 impl Harness {
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+    pub(crate) fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         let request = InvokeRequest {
             cmd: cmd.into(),
             callback: tauri::ipc::CallbackFn(0),
@@ -45,7 +45,7 @@ impl Harness {
         get_ipc_response(&self.webview, request).map(|b| b.deserialize::<Value>().expect("json"))
     }
 
-    fn ok(&self, cmd: &str, args: Value) -> Value {
+    pub(crate) fn ok(&self, cmd: &str, args: Value) -> Value {
         self.invoke(cmd, args)
             .unwrap_or_else(|e| panic!("{cmd} should succeed, got {e}"))
     }

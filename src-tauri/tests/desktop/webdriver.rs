@@ -57,7 +57,7 @@ struct Till {
     // Dropped in declaration order: the driver (and the app) before the display.
     driver: Option<Group>,
     _xvfb: Group,
-    _data: tempfile::TempDir,
+    data: tempfile::TempDir,
 }
 
 impl Till {
@@ -96,7 +96,7 @@ impl Till {
             agent,
             driver: Some(driver),
             _xvfb: xvfb,
-            _data: data,
+            data,
         };
         till.wait_for("[data-testid=search]");
         till
@@ -455,4 +455,130 @@ fn cached_reads_answer_from_inside_the_webview_in_milliseconds() {
         );
         assert!(p99 < 50.0, "a cached read should take milliseconds, not {p99} ms");
     }
+}
+
+#[test]
+fn a_manager_takes_a_backup_from_settings_and_sees_it_listed() {
+    let t = Till::start();
+    t.click("[data-nav=settings]");
+    // The till took today's backup at start; its row is listed.
+    let row = "[data-testid=backup-list] tr[data-backup]";
+    t.wait_for(row);
+    assert_eq!(t.count(row), 1, "one backup per day");
+    let before = t.text(&format!("{row} td:last-child")).unwrap_or_default();
+    std::thread::sleep(Duration::from_millis(1100));
+    t.click("[data-testid=backup-now]");
+    t.wait_text("#toasts", "Backup written");
+    let after = wait_until("the row shows the new copy's time", WAIT, || {
+        t.text(&format!("{row} td:last-child")).filter(|s| *s != before)
+    });
+    assert_ne!(after, before, "today's copy was written again");
+    assert_eq!(t.count(row), 1, "today's copy is replaced, not duplicated");
+    let file = t.text(&format!("{row} td:first-child")).unwrap_or_default();
+    assert!(file.contains("till-") && file.contains(".db"), "{file}");
+    // The section's heading is the element before its host.
+    t.js(
+        "document.getElementById('backups').previousElementSibling.scrollIntoView()",
+        json!([]),
+    );
+    t.screenshot("settings-backups");
+}
+
+#[test]
+fn a_manager_enrolls_the_till_with_a_server_from_settings() {
+    let server = crate::sync::Server::spawn();
+    let t = Till::start();
+    t.wait_text("[data-testid=sync-badge]", "Local");
+    t.click("[data-nav=settings]");
+    t.wait_for("[data-testid=sync-enroll]");
+    t.type_into("[data-testid=sync-url]", &server.url);
+    t.type_into("[data-testid=sync-code]", "not-the-code");
+    t.click("[data-testid=sync-enroll]");
+    t.wait_text("[data-error-for=code]", "enrollment code");
+    t.screenshot("settings-sync-bad-code");
+    t.type_into("[data-testid=sync-code]", &server.code());
+    t.click("[data-testid=sync-enroll]");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !t
+        .text("[data-testid=sync-state]")
+        .is_some_and(|s| s.contains("Online"))
+    {
+        if Instant::now() > deadline {
+            t.screenshot("settings-sync-timeout");
+            panic!(
+                "the till never showed Online: {:?}",
+                t.text("[data-testid=sync-panel]")
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    t.wait_text("[data-testid=sync-server]", &server.url);
+    t.wait_text("[data-testid=sync-badge]", "Online");
+    t.screenshot("settings-sync-online");
+}
+
+#[test]
+fn a_change_the_server_refused_is_shown_until_the_cashier_dismisses_it() {
+    use pos_store::rejections::{self, NewRejection};
+    let t = Till::start();
+    t.wait_text("[data-testid=sync-badge]", "Local");
+    assert_eq!(
+        t.count("[data-testid=rejection-banner].visible"),
+        0,
+        "nothing to show yet"
+    );
+    // What the sync driver writes with a push's acknowledgement, written to the running
+    // till's own file (a second connection, as WAL allows).
+    let store = pos_store::Store::open(
+        &t.data.path().join("till.db"),
+        pos_store::StoreOptions::default(),
+        pos_core::DeviceId::from_uuid(uuid::Uuid::now_v7()),
+        0,
+    )
+    .expect("the till's database opens beside the app");
+    let (order_id, number): (String, i64) = store
+        .read(|c| {
+            c.query_row("SELECT id, number FROM orders ORDER BY number LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(pos_store::StoreError::from)
+        })
+        .expect("a demo order");
+    let mutation_id = pos_core::MutationId::from_uuid(uuid::Uuid::now_v7());
+    store
+        .write(|tx| {
+            rejections::record(
+                tx,
+                &NewRejection {
+                    mutation_id,
+                    seq: 9,
+                    intent: "order.add_line".into(),
+                    order_id: Some(order_id.parse().expect("an order id")),
+                    reason: format!(
+                        "order #{number} is already paid on another till; the edit was not applied"
+                    ),
+                },
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_millis() as i64)
+                    .unwrap_or(0),
+            )
+        })
+        .expect("recorded");
+    let text = t.wait_text(
+        "[data-testid=rejection-banner].visible",
+        &format!("Order #{number}"),
+    );
+    assert!(text.contains("an item you added"), "what was refused: {text}");
+    assert!(
+        text.contains("already paid on another till"),
+        "the reason is shown: {text}"
+    );
+    t.screenshot("rejection-banner");
+    t.click("[data-testid=dismiss-rejection]");
+    wait_until("the banner closes", WAIT, || {
+        (t.count("[data-testid=rejection-banner].visible") == 0).then_some(())
+    });
+    let open = store.read(rejections::unacknowledged).expect("read");
+    assert!(open.is_empty(), "dismissing acknowledged it in SQLite: {open:?}");
 }

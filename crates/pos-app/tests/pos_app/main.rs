@@ -17,7 +17,10 @@
 //! - `idempotency`: a request id makes a write happen once.
 //! - `demo`: the demo restaurant loads once, through the use cases.
 //! - `logging`: phone numbers never reach the logs.
+//! - `backup`: daily backups, restore, retention, backups beside sales.
+//! - `rejections`: rejected changes listed and acknowledged.
 
+mod backup;
 mod bad_input;
 mod cache;
 mod customers;
@@ -28,5 +31,6 @@ mod logging;
 mod orders;
 mod outbox;
 mod profile;
+mod rejections;
 mod summary;
 mod support;

@@ -5,8 +5,11 @@
 //! - `schema`: migrations, the schema version, pragmas, refusing a newer file.
 //! - `outbox`: sequence numbers, rollback of a failed write, survival across reopen.
 //! - `orders`: round trips of orders, bills and ledgers; snapshot reads; backup.
+//! - `sync_state`: the stored enrollment, the cursor reset, rejections and their
+//!   acknowledgement.
 
 mod orders;
 mod outbox;
 mod schema;
 mod support;
+mod sync_state;
