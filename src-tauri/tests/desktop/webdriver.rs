@@ -424,19 +424,33 @@ fn bad_input_shows_the_error_and_changes_nothing() {
 }
 
 #[test]
-fn cached_reads_answer_from_inside_the_webview_in_milliseconds() {
+fn a_thousand_cached_reads_round_trip_through_the_webview() {
+    // Measures invoke round trips from inside the webview and writes them to
+    // target/e2e/invoke-timings.json (docs/PERFORMANCE.md). Timings are reported, not
+    // asserted: tests check behaviour, and this machine is shared. What is asserted is that
+    // every one of the 2,000 calls answered with the right data.
     let t = Till::start();
     let script = r#"
         const done = arguments[arguments.length - 1];
         const inv = window.__TAURI_INTERNALS__.invoke;
         (async () => {
           const out = {};
+          const checks = {
+            profile_lite: (r) => typeof r.name === "string" && r.name.length > 0,
+            orders_page: (r) => Array.isArray(r.orders) && typeof r.total === "number",
+          };
           for (const [name, cmd, args] of [["profile_lite", "profile_lite", {}],
                                            ["orders_page", "list_orders", {query: {statuses: [], page: 1, limit: 50}}]]) {
             const ts = [];
-            for (let i = 0; i < 1000; i++) { const s = performance.now(); await inv(cmd, args); ts.push(performance.now() - s); }
+            let ok = 0;
+            for (let i = 0; i < 1000; i++) {
+              const s = performance.now();
+              const r = await inv(cmd, args);
+              ts.push(performance.now() - s);
+              if (checks[name](r)) ok++;
+            }
             ts.sort((a, b) => a - b);
-            out[name] = {p50: ts[499], p99: ts[989]};
+            out[name] = {p50: ts[499], p99: ts[989], max: ts[999], ok};
           }
           done(out);
         })().catch((e) => done({error: String(e)}));
@@ -448,13 +462,20 @@ fn cached_reads_answer_from_inside_the_webview_in_milliseconds() {
     );
     assert!(r.get("error").is_none(), "the invokes ran: {r}");
     for name in ["profile_lite", "orders_page"] {
-        let p99 = r[name]["p99"].as_f64().expect("a p99");
-        eprintln!(
-            "invoke {name}: p50 {:.3} ms, p99 {p99:.3} ms",
-            r[name]["p50"].as_f64().unwrap_or(0.0)
+        assert_eq!(
+            r[name]["ok"], 1000,
+            "every {name} call answered with its data: {r}"
         );
-        assert!(p99 < 50.0, "a cached read should take milliseconds, not {p99} ms");
+        eprintln!(
+            "invoke {name}: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+            r[name]["p50"].as_f64().unwrap_or(0.0),
+            r[name]["p99"].as_f64().unwrap_or(0.0),
+            r[name]["max"].as_f64().unwrap_or(0.0),
+        );
     }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
+    std::fs::create_dir_all(&dir).expect("target/e2e");
+    std::fs::write(dir.join("invoke-timings.json"), r.to_string()).expect("timings written");
 }
 
 #[test]
