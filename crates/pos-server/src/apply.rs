@@ -97,6 +97,8 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
             line_id,
             reason,
             at_ms,
+            voided_by,
+            approved_by,
         } => {
             let mut order = match editable(tx, org, order_id.as_uuid()).await? {
                 Ok(o) => o,
@@ -109,6 +111,8 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
                 line.void = Some(pos_core::order::LineVoid {
                     reason: reason.clone(),
                     at_ms: *at_ms,
+                    voided_by: *voided_by,
+                    approved_by: *approved_by,
                 });
                 order.version += 1;
             }
@@ -262,6 +266,12 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
                 entity_id: "menu".into(),
             })
         }
+        // Applied without a table of its own yet: the change log (written by the caller
+        // for every applied mutation) carries it to the organisation's other tills, which
+        // upsert it last-writer-wins. The back office has no staff view (docs/SYNC.md).
+        Mutation::StaffUpsert { staff } => Ok(Outcome::Applied {
+            entity_id: staff.id.to_string(),
+        }),
     }
 }
 

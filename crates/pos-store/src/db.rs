@@ -20,6 +20,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_requests.sql",
         include_str!("../../../migrations/till/0002_requests.sql"),
     ),
+    (
+        "0003_staff.sql",
+        include_str!("../../../migrations/till/0003_staff.sql"),
+    ),
 ];
 
 /// The schema version this code writes: the number of migrations.

@@ -14,6 +14,7 @@
 //! - [`catalog`]: the profile and the menu.
 //! - [`customers`]: customers and their ledger.
 //! - [`requests`]: idempotency records of writes that carry a request id.
+//! - [`staff`]: staff members, PIN hashes and the local lockout state.
 //! - [`sync`]: acknowledging outbox rows, the pull cursor, applying pulled batches.
 //! - [`summary`]: the business day's X/Z report, one query per figure group.
 //! - [`error`]: the error type, [`StoreError`].
@@ -25,6 +26,7 @@ pub mod error;
 pub mod orders;
 pub mod outbox;
 pub mod requests;
+pub mod staff;
 pub mod summary;
 pub mod sync;
 

@@ -7,4 +7,5 @@ pub mod catalog;
 pub mod customers;
 pub mod orders;
 pub mod payments;
+pub mod staff;
 pub mod summary;

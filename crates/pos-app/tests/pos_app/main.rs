@@ -17,6 +17,7 @@
 //! - `idempotency`: a request id makes a write happen once.
 //! - `demo`: the demo restaurant loads once, through the use cases.
 //! - `logging`: phone numbers never reach the logs.
+//! - `staff`: first manager, PIN logins and lockout, manager-only changes, void approval.
 
 mod bad_input;
 mod cache;
@@ -28,5 +29,6 @@ mod logging;
 mod orders;
 mod outbox;
 mod profile;
+mod staff;
 mod summary;
 mod support;

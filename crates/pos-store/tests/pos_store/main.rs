@@ -5,8 +5,10 @@
 //! - `schema`: migrations, the schema version, pragmas, refusing a newer file.
 //! - `outbox`: sequence numbers, rollback of a failed write, survival across reopen.
 //! - `orders`: round trips of orders, bills and ledgers; snapshot reads; backup.
+//! - `staff`: staff rows, last-writer-wins upserts, pulled changes, lockout counting.
 
 mod orders;
 mod outbox;
 mod schema;
+mod staff;
 mod support;
