@@ -4,13 +4,15 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pos_app::{App, AppConfig};
+use pos_app::{App, AppConfig, AppError, Need, Session, TillLock};
 
 /// The engine shared by every command. `App` is `Sync` and every call takes `&self`, so an
 /// `Arc` is enough: no lock here (the store serialises writers itself).
 #[derive(Debug, Clone)]
 pub struct Till {
     pub app: Arc<App>,
+    /// Who is logged in at this till; checked before every command ([`crate::access`]).
+    pub lock: Arc<TillLock>,
 }
 
 impl Till {
@@ -30,7 +32,15 @@ impl Till {
             Err(e) => tracing::warn!(error = %e, "warm-up failed; reads will fill the caches"),
         }
         tracing::info!(dir = %dir.display(), "till opened");
-        Ok(Till { app: Arc::new(app) })
+        Ok(Till {
+            app: Arc::new(app),
+            lock: Arc::new(TillLock::from_env()),
+        })
+    }
+
+    /// The session a command acts as (`locked` / `forbidden` otherwise).
+    pub fn session(&self, need: Need) -> Result<Session, AppError> {
+        self.lock.require(need, self.app.now_ms())
     }
 }
 

@@ -243,8 +243,9 @@ impl TillLock {
         }
     }
 
-    /// The session a command needs, counting the call as activity: `locked` when nobody
-    /// is logged in (or the session went idle), `forbidden` when a manager is needed.
+    /// The session a command needs: `locked` when nobody is logged in (or the session
+    /// went idle), `forbidden` when a manager is needed. Does not count as activity: the
+    /// screens poll, and a poll is not a person at the till.
     pub fn require(&self, need: Need, now_ms: i64) -> Result<Session> {
         let session = self.current(now_ms).ok_or_else(AppError::locked)?;
         if need == Need::Manager && !session.is_manager() {
@@ -253,10 +254,17 @@ impl TillLock {
                 session.name
             )));
         }
+        Ok(session)
+    }
+
+    /// Somebody did something (a tap, a key, a write): the idle time starts again.
+    /// `locked` if the session had already ended.
+    pub fn touch(&self, now_ms: i64) -> Result<()> {
+        self.current(now_ms).ok_or_else(AppError::locked)?;
         if let Some((_, last)) = &mut *self.current.lock() {
             *last = (*last).max(now_ms);
         }
-        Ok(session)
+        Ok(())
     }
 }
 
@@ -294,16 +302,22 @@ mod tests {
         assert_eq!(lock.require(Need::Staff, 0).unwrap_err().code, ErrorCode::Locked);
         lock.unlock(cashier(), 1_000);
         assert!(lock.require(Need::Staff, 50_000).is_ok());
+        lock.touch(50_000).unwrap();
         assert!(
             lock.require(Need::Staff, 109_000).is_ok(),
-            "the call at 50 s counted as activity"
+            "the touch at 50 s counted as activity"
+        );
+        assert!(
+            lock.require(Need::Staff, 109_500).is_ok(),
+            "a plain require (a poll) does not move the idle start"
         );
         assert_eq!(
-            lock.require(Need::Staff, 169_000).unwrap_err().code,
+            lock.require(Need::Staff, 110_000).unwrap_err().code,
             ErrorCode::Locked,
             "60 s idle ends the session"
         );
-        assert_eq!(lock.current(169_001), None, "and it stays ended");
+        assert_eq!(lock.current(110_001), None, "and it stays ended");
+        assert_eq!(lock.touch(110_002).unwrap_err().code, ErrorCode::Locked);
     }
 
     #[test]

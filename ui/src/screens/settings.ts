@@ -4,6 +4,7 @@ import { api, type AppError, type CacheReport, type Profile } from "../api";
 import { busy, errorSlot, h, modal, replace, showError, toast } from "../dom";
 import { formatBytes, formatMicros, formatRatio, parseAmount, parsePercent, toPlain } from "../format";
 import { currency, shared } from "../state";
+import { mountStaff } from "./staff";
 
 /** Overall and per-cache hit ratio samples over this session (cleared with the caches). */
 const history: { at: number; overall: number | null; byCache: Record<string, number | null> }[] = [];
@@ -20,10 +21,13 @@ export function unmountSettings(): void {
 export function mountSettings(host: HTMLElement): void {
   const panel = h("div", { class: "cache-panel", "data-testid": "cache-panel" });
   const profileHost = h("div", { class: "profile-editor" });
+  const staffHost = h("div", { class: "staff-panel", "data-testid": "staff-panel" });
   replace(
     host,
     h("section", { class: "page" },
       h("h1", {}, "Settings"),
+      h("h2", { class: "section-title" }, "Staff"),
+      staffHost,
       h("h2", { class: "section-title" }, "Caches"),
       panel,
       h("h2", { class: "section-title" }, "Business profile"),
@@ -68,6 +72,7 @@ export function mountSettings(host: HTMLElement): void {
   void refresh();
   timer = window.setInterval(() => void refresh(), 2000);
   renderProfile(profileHost);
+  mountStaff(staffHost);
 }
 
 function sample(r: CacheReport): void {
