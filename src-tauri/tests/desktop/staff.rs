@@ -260,3 +260,40 @@ fn a_malformed_phone_shows_the_error_and_opens_no_order() {
         .as_u64();
     assert_eq!(after, before, "the floor is unchanged");
 }
+
+#[test]
+fn a_till_without_staff_asks_for_its_first_manager() {
+    // A restaurant's own till (or one created before staff logins): a profile and a menu,
+    // nobody on the staff.
+    let data = tempfile::tempdir().expect("a data directory");
+    {
+        let mut config = pos_app::AppConfig::new(data.path().join("till.db"));
+        config.load_demo = false;
+        let app = pos_app::App::open(config).expect("a bare till opens");
+        app.update_profile(pos_app::demo::demo_profile())
+            .expect("a profile");
+        app.import_menu(pos_app::demo::demo_menu()).expect("a menu");
+    }
+    let t = Till::launch_in(data, &[]);
+    t.wait_for("[data-testid=first-manager]");
+    t.type_into("[data-testid=first-name]", "Asha");
+    t.type_into("[data-testid=first-pin]", "12");
+    t.type_into("[data-testid=first-pin-again]", "12");
+    t.click("[data-testid=first-create]");
+    t.wait_text("[data-testid=first-manager] [data-error-for=pin]", "4 to 8 digits");
+    t.screenshot("first-manager-bad-pin");
+    let list = t.invoke("list_staff", json!({})).expect("the login list");
+    assert_eq!(list["needs_first_manager"], true, "a refused PIN created nobody");
+    t.type_into("[data-testid=first-pin]", "2468");
+    t.type_into("[data-testid=first-pin-again]", "2468");
+    t.click("[data-testid=first-create]");
+    t.wait_for("[data-testid=search]");
+    t.wait_text("[data-testid=who]", "Asha");
+    t.wait_text("[data-testid=who]", "Manager");
+    t.wait_for("[data-nav=settings]");
+    t.screenshot("first-manager-created");
+    let e = t
+        .invoke("create_first_manager", json!({"name": "Someone", "pin": "1357"}))
+        .expect_err("only the first");
+    assert_eq!(code(&e), "conflict", "{e}");
+}

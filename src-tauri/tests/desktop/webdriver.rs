@@ -137,7 +137,11 @@ impl Till {
     }
 
     fn launch(env: &[(&str, &str)]) -> Till {
-        let data = tempfile::tempdir().expect("a data directory");
+        Till::launch_in(tempfile::tempdir().expect("a data directory"), env)
+    }
+
+    /// The till on a data directory the test prepared.
+    pub(crate) fn launch_in(data: tempfile::TempDir, env: &[(&str, &str)]) -> Till {
         let (xvfb, display) = start_xvfb();
         let port = free_port();
         let native = free_port();
