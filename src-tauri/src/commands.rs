@@ -46,7 +46,11 @@ pub async fn profile_lite(till: State<'_, Till>) -> Reply<ProfileLite> {
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip_all, err)]
 pub async fn update_profile(till: State<'_, Till>, profile: Profile) -> Reply<Profile> {
-    blocking(&till, move |a| a.update_profile(profile).map(|p| (*p).clone())).await
+    let by = till.session(Need::Manager)?;
+    blocking(&till, move |a| {
+        a.update_profile_by(&by, profile).map(|p| (*p).clone())
+    })
+    .await
 }
 
 #[tauri::command(rename_all = "snake_case")]

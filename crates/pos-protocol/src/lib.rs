@@ -71,8 +71,14 @@ pub enum Mutation {
     CustomerUpsert { customer: Customer },
     #[serde(rename = "ledger.settle")]
     LedgerSettle { entry: LedgerEntry },
+    /// `by`: the member who changed it (a manager); absent in payloads from before staff
+    /// logins and from changes made without a session (the demo's first start).
     #[serde(rename = "profile.update")]
-    ProfileUpdate { profile: Box<Profile> },
+    ProfileUpdate {
+        profile: Box<Profile>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<StaffId>,
+    },
     #[serde(rename = "menu.upsert")]
     MenuUpsert { items: Vec<MenuItem> },
     /// A member of staff created or changed (name, role, active, PIN reset). Carries the

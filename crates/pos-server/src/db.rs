@@ -8,7 +8,10 @@ use tokio_postgres::NoTls;
 pub type Db = Pool;
 
 /// Forward-only; append, never edit.
-pub const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../../migrations/server/0001_init.sql"))];
+pub const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../../migrations/server/0001_init.sql")),
+    (3, include_str!("../../../migrations/server/0003_staff.sql")),
+];
 
 pub fn pool(database_url: &str, size: usize) -> anyhow::Result<Db> {
     let config: tokio_postgres::Config = database_url.parse()?;

@@ -249,7 +249,7 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             out.days.insert(day.clone());
             insert_entry_once(tx, entry, &day)
         }
-        Mutation::ProfileUpdate { profile } => {
+        Mutation::ProfileUpdate { profile, .. } => {
             catalog::save_profile(tx, profile, now_ms)?;
             out.profile = true;
             Ok(true)

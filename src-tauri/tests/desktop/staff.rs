@@ -280,7 +280,10 @@ fn a_till_without_staff_asks_for_its_first_manager() {
     t.type_into("[data-testid=first-pin]", "12");
     t.type_into("[data-testid=first-pin-again]", "12");
     t.click("[data-testid=first-create]");
-    t.wait_text("[data-testid=first-manager] [data-error-for=pin]", "4 to 8 digits");
+    t.wait_text(
+        "[data-testid=first-manager] [data-error-for=pin]",
+        "4 to 8 digits",
+    );
     t.screenshot("first-manager-bad-pin");
     let list = t.invoke("list_staff", json!({})).expect("the login list");
     assert_eq!(list["needs_first_manager"], true, "a refused PIN created nobody");

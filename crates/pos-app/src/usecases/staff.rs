@@ -290,11 +290,11 @@ fn load(tx: &WriteTx<'_>, id: StaffId) -> Result<StaffRow> {
 }
 
 /// `by` as stored now (not as when they logged in): an active manager, or `forbidden`.
-fn require_manager(tx: &WriteTx<'_>, by: &Session) -> Result<()> {
+pub(crate) fn require_manager(tx: &WriteTx<'_>, by: &Session) -> Result<()> {
     match store_staff::get(tx, by.staff_id)? {
         Some(r) if r.member.active && r.member.role == Role::Manager => Ok(()),
         _ => Err(AppError::forbidden(format!(
-            "only a manager can manage staff; {} is not one",
+            "only a manager can do this; {} is not one",
             by.name
         ))),
     }

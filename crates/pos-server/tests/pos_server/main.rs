@@ -7,4 +7,5 @@ mod enroll;
 mod errors;
 mod pull;
 mod push;
+mod staff;
 mod tenancy;
