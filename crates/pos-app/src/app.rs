@@ -193,6 +193,14 @@ impl App {
         &self,
         f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Mutation, DomainEvent)>,
     ) -> Result<T> {
+        self.write_uncached(|tx, now| f(tx, now).map(|(out, m, e)| (out, m, Some(e))))
+    }
+
+    /// [`App::write`] for data no cache holds (staff): the event is optional.
+    pub(crate) fn write_uncached<T>(
+        &self,
+        f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Mutation, Option<DomainEvent>)>,
+    ) -> Result<T> {
         let now = self.clock.now_ms();
         let mutation_id = MutationId::from_uuid(self.ids.make(now));
         let (out, event) = self.store.write(|tx| {
@@ -200,7 +208,9 @@ impl App {
             pos_store::outbox::append(tx, mutation_id, &mutation, now)?;
             Ok::<_, AppError>((out, event))
         })?;
-        self.apply_event(&event);
+        if let Some(event) = &event {
+            self.apply_event(event);
+        }
         Ok(out)
     }
 
@@ -215,8 +225,21 @@ impl App {
         input: &impl Serialize,
         f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Mutation, DomainEvent)>,
     ) -> Result<T> {
+        self.write_once_uncached(request_id, use_case, input, |tx, now| {
+            f(tx, now).map(|(out, m, e)| (out, m, Some(e)))
+        })
+    }
+
+    /// [`App::write_once`] with an optional event (see [`App::write_uncached`]).
+    pub(crate) fn write_once_uncached<T: Serialize + DeserializeOwned>(
+        &self,
+        request_id: Option<Uuid>,
+        use_case: &'static str,
+        input: &impl Serialize,
+        f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Mutation, Option<DomainEvent>)>,
+    ) -> Result<T> {
         let Some(request_id) = request_id else {
-            return self.write(f);
+            return self.write_uncached(f);
         };
         let key = request_id.to_string();
         let input = serde_json::to_string(input).map_err(|e| AppError::internal(e.to_string()))?;
@@ -243,7 +266,7 @@ impl App {
                 result,
             };
             requests::record(tx, &key, &recorded, now)?;
-            Ok::<_, AppError>((out, Some(event)))
+            Ok::<_, AppError>((out, event))
         })?;
         if let (_, Some(event)) = &outcome {
             self.apply_event(event);

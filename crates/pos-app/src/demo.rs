@@ -258,12 +258,22 @@ pub const DEMO_CUSTOMERS: &[(&str, &str, i64)] = &[
     ("97411-22334", "Meera Iyer", 2_000),
 ];
 
+/// The demo restaurant's staff: (name, role, PIN). Printed in the README; a real
+/// restaurant creates its own first manager instead.
+pub const DEMO_STAFF: &[(&str, pos_core::Role, &str)] = &[
+    ("Meera (manager)", pos_core::Role::Manager, "1234"),
+    ("Ravi (cashier)", pos_core::Role::Cashier, "1111"),
+];
+
 /// Loads the demo restaurant through the normal use cases, so it is real data: the profile,
 /// the menu, customers, a few on-account sales and a settlement, and two open tables.
 pub fn load_demo(app: &App) -> Result<()> {
     let _span = tracing::info_span!("load_demo").entered();
     app.update_profile(demo_profile())?;
     app.import_menu(demo_menu())?;
+    for (name, role, pin) in DEMO_STAFF {
+        crate::usecases::staff::add_demo_member(app, name, *role, pin)?;
+    }
     for (phone, name, limit) in DEMO_CUSTOMERS {
         app.upsert_customer(CustomerInput {
             phone: (*phone).into(),

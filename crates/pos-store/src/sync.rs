@@ -17,7 +17,7 @@ use pos_protocol::Mutation;
 use pos_protocol::sync::{decode_cursor, encode_cursor};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::{Result, WriteTx, catalog, customers, orders};
+use crate::{Result, WriteTx, catalog, customers, orders, staff};
 
 /// What a pulled batch touched, for cache invalidation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -142,6 +142,8 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             line_id,
             reason,
             at_ms,
+            voided_by,
+            approved_by,
         } => {
             let Some(mut o) = orders::load_order(tx, *order_id)? else {
                 return Ok(false);
@@ -155,6 +157,8 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             line.void = Some(pos_core::order::LineVoid {
                 reason: reason.clone(),
                 at_ms: *at_ms,
+                voided_by: *voided_by,
+                approved_by: *approved_by,
             });
             orders::update_line(tx, line)?;
             o.version += 1;
@@ -253,7 +257,7 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             out.days.insert(day.clone());
             insert_entry_once(tx, entry, &day)
         }
-        Mutation::ProfileUpdate { profile } => {
+        Mutation::ProfileUpdate { profile, .. } => {
             catalog::save_profile(tx, profile, now_ms)?;
             out.profile = true;
             Ok(true)
@@ -263,6 +267,7 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             out.menu = true;
             Ok(true)
         }
+        Mutation::StaffUpsert { staff: member } => staff::upsert(tx, member),
     }
 }
 

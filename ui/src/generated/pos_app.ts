@@ -1,7 +1,7 @@
 // Generated from the Rust types of pos-app by its tests; do not edit.
 // Rewrite with: UPDATE_TS=1 cargo test -p pos-app typescript
 
-export type ErrorCode = "not_found" | "validation" | "conflict" | "forbidden" | "unauthenticated" | "storage" | "internal" | "unavailable";
+export type ErrorCode = "not_found" | "validation" | "conflict" | "forbidden" | "unauthenticated" | "locked" | "pin_locked" | "approval_required" | "storage" | "internal" | "unavailable";
 
 export type AppError = { code: ErrorCode, message: string, 
 /**

@@ -19,6 +19,7 @@
 //! - `logging`: phone numbers never reach the logs.
 //! - `backup`: daily backups, restore, retention, backups beside sales.
 //! - `rejections`: rejected changes listed and acknowledged.
+//! - `staff`: first manager, PIN logins and lockout, manager-only changes, void approval.
 
 mod backup;
 mod bad_input;
@@ -32,5 +33,6 @@ mod orders;
 mod outbox;
 mod profile;
 mod rejections;
+mod staff;
 mod summary;
 mod support;

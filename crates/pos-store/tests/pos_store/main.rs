@@ -7,9 +7,11 @@
 //! - `orders`: round trips of orders, bills and ledgers; snapshot reads; backup.
 //! - `sync_state`: the stored enrollment, the cursor reset, rejections and their
 //!   acknowledgement.
+//! - `staff`: staff rows, last-writer-wins upserts, pulled changes, lockout counting.
 
 mod orders;
 mod outbox;
 mod schema;
+mod staff;
 mod support;
 mod sync_state;
