@@ -35,4 +35,5 @@ pub use config::{AppConfig, CacheConfig};
 pub use error::{AppError, ErrorCode, Result};
 pub use pos_store::orders::OrderSummary;
 pub use pos_store::summary::{DaySummary, MethodTotal};
+pub use usecases::ticket::{AddLines, TicketLine};
 pub use views::*;

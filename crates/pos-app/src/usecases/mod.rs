@@ -8,3 +8,4 @@ pub mod customers;
 pub mod orders;
 pub mod payments;
 pub mod summary;
+pub mod ticket;
