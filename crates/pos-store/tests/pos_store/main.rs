@@ -4,9 +4,11 @@
 //! - `support`: a store on a temporary file and small builders of orders and mutations.
 //! - `schema`: migrations, the schema version, pragmas, refusing a newer file.
 //! - `outbox`: sequence numbers, rollback of a failed write, survival across reopen.
+//! - `pulled`: applying other tills' mutations (invoice numbers from two tills).
 //! - `orders`: round trips of orders, bills and ledgers; snapshot reads; backup.
 
 mod orders;
 mod outbox;
+mod pulled;
 mod schema;
 mod support;
