@@ -1116,8 +1116,8 @@ pub fn direct_balance(conn: &ReadConn<'_>, phone: &pos_core::Phone) -> Result<Op
 // ---------------------------------------------------------------------------------------
 // The large till the benchmarks run on.
 
-/// A till filled with [`crate::demo::generate_large`] data, for benchmarks and the
-/// latency tool: the demo restaurant plus the generated menu, floor, customers and ledger,
+/// A till filled with [`crate::demo::generate_large`] data, for the benchmarks
+/// (`pos-bench till`, criterion): the demo restaurant plus the generated menu, floor, customers and ledger,
 /// and one open order of 20 lines.
 #[derive(Debug)]
 pub struct LargeTill {

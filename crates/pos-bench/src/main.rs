@@ -85,7 +85,7 @@ enum Cmd {
         #[arg(long, default_value_t = 200)]
         probes: usize,
         /// Orders a second each till sells during the live phase.
-        #[arg(long, default_value_t = 1.0)]
+        #[arg(long, default_value_t = 0.2)]
         live_rate: f64,
         /// A running server (then --database-url must be its database, for enrollment).
         #[arg(long)]

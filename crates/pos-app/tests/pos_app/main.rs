@@ -15,6 +15,7 @@
 //! - `cache`: freshness after writes, clearing, statistics, warm-up, concurrent readers.
 //! - `durability`: restart and a newer schema.
 //! - `idempotency`: a request id makes a write happen once.
+//! - `ticket`: several lines in one commit (`add_lines`).
 //! - `demo`: the demo restaurant loads once, through the use cases.
 //! - `logging`: phone numbers never reach the logs.
 
@@ -28,5 +29,6 @@ mod logging;
 mod orders;
 mod outbox;
 mod profile;
+mod ticket;
 mod summary;
 mod support;
