@@ -4,8 +4,8 @@
 use pos_core::order::NewOrder;
 use pos_core::profile::{GstHalf, PricingMode, TaxRegistration, TaxRoundingLevel, gstin_check_char};
 use pos_core::{
-    Currency, Money, OrderStatus, OrderType, PaymentMethod, Percent, Profile, Rounding, TaxClass, TaxRate, TaxSplit,
-    Tender,
+    Currency, Money, OrderStatus, OrderType, PaymentMethod, Percent, Profile, Rounding, TaxClass, TaxRate,
+    TaxSplit, Tender,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

@@ -1195,14 +1195,20 @@ pub fn reopen_large_till(db_path: &std::path::Path, cache: crate::CacheConfig) -
         warm_up: true,
     };
     let app = App::open(config)?;
-    let (customers, menu) = app.store().read(|c| {
-        Ok::<_, AppError>((customers::customer_count(c)?, catalog::menu_count(c)?))
-    })?;
-    let generated = usize::try_from(menu).unwrap_or(0).saturating_sub(crate::demo::demo_menu().len());
-    let phones = (0..usize::try_from(customers).unwrap_or(0).saturating_sub(crate::demo::DEMO_CUSTOMERS.len()))
+    let (customers, menu) = app
+        .store()
+        .read(|c| Ok::<_, AppError>((customers::customer_count(c)?, catalog::menu_count(c)?)))?;
+    let generated = usize::try_from(menu)
+        .unwrap_or(0)
+        .saturating_sub(crate::demo::demo_menu().len());
+    let phones = (0..usize::try_from(customers)
+        .unwrap_or(0)
+        .saturating_sub(crate::demo::DEMO_CUSTOMERS.len()))
         .map(crate::demo::generated_phone)
         .collect();
-    let skus: Vec<String> = (0..generated.clamp(1, 1_000)).map(|i| format!("GEN-{i:06}")).collect();
+    let skus: Vec<String> = (0..generated.clamp(1, 1_000))
+        .map(|i| format!("GEN-{i:06}"))
+        .collect();
     let order_20 = open_order_of_20(&app, &skus)?;
     let orders = app.active_orders()?.iter().map(|o| o.id).collect();
     Ok(LargeTill {

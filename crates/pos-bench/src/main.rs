@@ -49,6 +49,9 @@ enum Cmd {
         /// Caches that only invalidate on writes (no write-through), for comparison.
         #[arg(long)]
         no_refresh: bool,
+        /// With --history: skip the standard till and measure only the history till.
+        #[arg(long)]
+        only_history: bool,
         /// Measure an existing till (made by --history) instead of generating one.
         #[arg(long, hide = true)]
         existing: Option<PathBuf>,
@@ -125,6 +128,7 @@ fn main() -> anyhow::Result<()> {
             db_dir,
             no_redis,
             no_refresh,
+            only_history,
             existing,
         } => {
             let mut opts = TillOptions {
@@ -141,9 +145,11 @@ fn main() -> anyhow::Result<()> {
                 println!("wrote {}", out.display());
                 return Ok(());
             }
-            let report = till::run(&opts)?;
-            report.print();
-            println!("wrote {}", write_json(&cli.out, "till", &report)?.display());
+            if !(only_history && history.is_some()) {
+                let report = till::run(&opts)?;
+                report.print();
+                println!("wrote {}", write_json(&cli.out, "till", &report)?.display());
+            }
             if let Some(n) = history {
                 history_run(n, db_dir, scale, no_redis, &cli.out)?;
             }
@@ -193,7 +199,10 @@ fn main() -> anyhow::Result<()> {
             }
             let mode = match (&url, in_process) {
                 (Some(u), _) => {
-                    anyhow::ensure!(database_url.is_some(), "--url needs --database-url (its database)");
+                    anyhow::ensure!(
+                        database_url.is_some(),
+                        "--url needs --database-url (its database)"
+                    );
                     ServerMode::Running(u.clone())
                 }
                 (None, true) => ServerMode::InProcess,
@@ -232,7 +241,13 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 /// Generates the history till here, then measures it in a fresh process of this binary so
 /// the resident memory reported is the till's, not the generator's.
-fn history_run(n: usize, db_dir: Option<PathBuf>, scale: u64, no_redis: bool, out: &std::path::Path) -> anyhow::Result<()> {
+fn history_run(
+    n: usize,
+    db_dir: Option<PathBuf>,
+    scale: u64,
+    no_redis: bool,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
     let dir = match &db_dir {
         Some(d) => tempfile::tempdir_in(d)?,
         None => tempfile::tempdir()?,

@@ -129,8 +129,21 @@ impl ReplaySet {
         println!("machine: {}", self.machine);
         println!(
             "\n{:>7} {:>5} {:>8} {:>7} {:>6} {:>8} {:>8} {:>7} {:>9} {:>10} {:>10} {:>11} {:>11} {:>9} {:>9}",
-            "orders", "tills", "reads", "writes", "stale", "hit", "views", "misses", "cache MB", "floor p50/99",
-            "bill", "balance", "add_line", "us/order", "wall s"
+            "orders",
+            "tills",
+            "reads",
+            "writes",
+            "stale",
+            "hit",
+            "views",
+            "misses",
+            "cache MB",
+            "floor p50/99",
+            "bill",
+            "balance",
+            "add_line",
+            "us/order",
+            "wall s"
         );
         for run in &self.runs {
             let r = &run.report;
@@ -154,7 +167,10 @@ impl ReplaySet {
             );
         }
         for run in &self.runs {
-            println!("\n{} orders, {} tills, per cache:", run.size.orders, run.size.tills);
+            println!(
+                "\n{} orders, {} tills, per cache:",
+                run.size.orders, run.size.tills
+            );
             for c in &run.report.caches {
                 println!(
                     "  {:<14} hits {:>8} misses {:>6} ratio {:.4} refreshes {:>6} invalidations {:>6} entries {:>5} {:>9} bytes",
@@ -166,7 +182,10 @@ impl ReplaySet {
             }
         }
         for s in &self.skipped {
-            println!("skipped {} orders x {} tills: time bound reached", s.orders, s.tills);
+            println!(
+                "skipped {} orders x {} tills: time bound reached",
+                s.orders, s.tills
+            );
         }
     }
 }

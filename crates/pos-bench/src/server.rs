@@ -116,6 +116,16 @@ impl Latency {
     }
 }
 
+/// Where the CPU went while the backlog drained (seconds).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct DrainCpu {
+    pub server: f64,
+    pub postgres: f64,
+    /// This process: the tills (SQLite, applying pulls, caches) and their sync drivers,
+    /// plus the server when it runs in-process.
+    pub tills: f64,
+}
+
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ServerReport {
     pub machine: Option<Machine>,
@@ -130,6 +140,8 @@ pub struct ServerReport {
     /// Time from starting all drivers to every outbox empty.
     pub drain_s: f64,
     pub push_mutations_per_s: f64,
+    /// CPU seconds spent during the drain (of 2 x drain_s available on 2 cores).
+    pub drain_cpu_s: DrainCpu,
     /// Mutations the server recorded as processed (from PostgreSQL) at the end.
     pub server_processed: i64,
     pub live_s: f64,
@@ -179,6 +191,14 @@ impl ServerReport {
             self.drain_s,
             self.push_mutations_per_s,
             self.server_processed
+        );
+        println!(
+            "drain CPU: server {:.1} s, PostgreSQL {:.1} s, tills {:.1} s (of {:.1} s on {} cores)",
+            self.drain_cpu_s.server,
+            self.drain_cpu_s.postgres,
+            self.drain_cpu_s.tills,
+            self.drain_s * self.machine.as_ref().map_or(1, |m| m.cores) as f64,
+            self.machine.as_ref().map_or(1, |m| m.cores)
         );
         println!(
             "live: {} mutations in {:.1} s ({:.0}/s) while probing",
@@ -279,23 +299,7 @@ impl Drop for Postgres {
 
 /// Sum of VmRSS and of Pss over `pid` and its direct children.
 fn process_tree_memory(pid: u32) -> (u64, u64) {
-    let mut pids = vec![pid];
-    if let Ok(entries) = std::fs::read_dir("/proc") {
-        for e in entries.flatten() {
-            let Some(child) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
-                continue;
-            };
-            let ppid = std::fs::read_to_string(format!("/proc/{child}/stat"))
-                .ok()
-                .and_then(|s| {
-                    let after = s.rsplit_once(')')?.1.to_owned();
-                    after.split_whitespace().nth(1)?.parse::<u32>().ok()
-                });
-            if ppid == Some(pid) {
-                pids.push(child);
-            }
-        }
-    }
+    let pids = process_tree(pid);
     let mut rss = 0;
     let mut pss = 0;
     for p in pids {
@@ -379,7 +383,11 @@ pub async fn serve_child(database_url: String, pool_size: usize) -> anyhow::Resu
     Ok(())
 }
 
-async fn start_server(mode: &ServerMode, database_url: &str, pool_size: usize) -> anyhow::Result<(String, RunningServer)> {
+async fn start_server(
+    mode: &ServerMode,
+    database_url: &str,
+    pool_size: usize,
+) -> anyhow::Result<(String, RunningServer)> {
     match mode {
         ServerMode::Running(url) => Ok((url.trim_end_matches('/').to_owned(), RunningServer::External)),
         ServerMode::InProcess => {
@@ -434,11 +442,20 @@ async fn fresh_database(admin_url: &str) -> anyhow::Result<String> {
         .await?
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .await?;
-    let base = admin_url.rsplit_once('/').context("a database URL ends in /dbname")?.0;
+    let base = admin_url
+        .rsplit_once('/')
+        .context("a database URL ends in /dbname")?
+        .0;
     Ok(format!("{base}/{name}"))
 }
 
-async fn enroll(http: &reqwest::Client, url: &str, db: &db::Db, org: Uuid, name: &str) -> anyhow::Result<String> {
+async fn enroll(
+    http: &reqwest::Client,
+    url: &str,
+    db: &db::Db,
+    org: Uuid,
+    name: &str,
+) -> anyhow::Result<String> {
     let code = admin::enrollment_code(db, org).await?;
     let resp: pos_protocol::sync::EnrollResponse = http
         .post(format!("{url}/sync/enroll"))
@@ -467,7 +484,11 @@ struct Till {
 
 fn scratch_root() -> PathBuf {
     let shm = Path::new("/dev/shm");
-    if shm.is_dir() { shm.to_owned() } else { std::env::temp_dir() }
+    if shm.is_dir() {
+        shm.to_owned()
+    } else {
+        std::env::temp_dir()
+    }
 }
 
 fn open_till(org: usize, token: String) -> anyhow::Result<Till> {
@@ -569,7 +590,9 @@ impl Tally {
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
 }
 
 fn outbox_depth(app: &App) -> i64 {
@@ -580,8 +603,61 @@ fn outbox_depth(app: &App) -> i64 {
 fn shape(o: &Order) -> (OrderStatus, Vec<(String, String)>, usize) {
     (
         o.status,
-        o.lines.iter().map(|l| (l.id.to_string(), l.qty.to_string())).collect(),
+        o.lines
+            .iter()
+            .map(|l| (l.id.to_string(), l.qty.to_string()))
+            .collect(),
         o.payments.len(),
+    )
+}
+
+/// How long after a change is in a till's SQLite its App may still answer the old value:
+/// the pull commits, then invalidates (on a loaded machine the thread can be descheduled
+/// in between). Anything older is a stale answer.
+const STALE_GRACE: Duration = Duration::from_millis(200);
+
+/// CPU seconds (user + system) of `pid`, from `/proc/<pid>/stat` (clock ticks of 10 ms).
+fn cpu_seconds(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            let after = s.rsplit_once(')')?.1.to_owned();
+            let f: Vec<&str> = after.split_whitespace().collect();
+            let ticks = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+            Some(ticks as f64 / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
+/// `pid` and its direct children.
+fn process_tree(pid: u32) -> Vec<u32> {
+    let mut pids = vec![pid];
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for e in entries.flatten() {
+            let Some(child) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+                continue;
+            };
+            let ppid = std::fs::read_to_string(format!("/proc/{child}/stat"))
+                .ok()
+                .and_then(|s| {
+                    let after = s.rsplit_once(')')?.1.to_owned();
+                    after.split_whitespace().nth(1)?.parse::<u32>().ok()
+                });
+            if ppid == Some(pid) {
+                pids.push(child);
+            }
+        }
+    }
+    pids
+}
+
+/// CPU seconds of the server, PostgreSQL (its processes alive now) and this process.
+fn cpu_split(server: Option<u32>, pg: Option<u32>) -> (f64, f64, f64) {
+    let pg_s = pg.map_or(0.0, |p| process_tree(p).into_iter().map(cpu_seconds).sum());
+    (
+        server.map_or(0.0, cpu_seconds),
+        pg_s,
+        cpu_seconds(std::process::id()),
     )
 }
 
@@ -597,11 +673,7 @@ async fn await_seen(
 ) -> Option<Duration> {
     loop {
         let app = observer.clone();
-        let seen = blocking(move || match app.order(id) {
-            Ok(o) => Some(o),
-            Err(_) => None,
-        })
-        .await;
+        let seen = blocking(move || app.order(id).ok()).await;
         if let Some(o) = seen
             && done(&o)
         {
@@ -625,6 +697,9 @@ async fn await_seen(
         if let Ok(Some(d)) = &in_sqlite
             && done(d)
         {
+            // The pull raises its invalidation right after its commit: give it that moment.
+            // A missed invalidation would last until the cache's TTL (minutes).
+            tokio::time::sleep(STALE_GRACE).await;
             let app = observer.clone();
             let again = blocking(move || app.order(id)).await;
             match again {
@@ -654,7 +729,10 @@ pub async fn run(opts: &ServerOptions) -> anyhow::Result<ServerReport> {
         orgs: opts.orgs.clamp(1, opts.tills.max(1)),
         ..ServerReport::default()
     };
-    anyhow::ensure!(opts.tills >= 2, "at least 2 tills (one writes, another reads back)");
+    anyhow::ensure!(
+        opts.tills >= 2,
+        "at least 2 tills (one writes, another reads back)"
+    );
     let orgs = report.orgs;
 
     // PostgreSQL.
@@ -684,7 +762,17 @@ pub async fn run(opts: &ServerOptions) -> anyhow::Result<ServerReport> {
         ServerMode::InProcess => format!("in-process at {url}, pool {}", opts.pool_size),
         ServerMode::Running(_) => format!("running at {url}"),
     };
-    let result = drive(opts, &mut report, &url, &database_url, orgs, deadline, &server, pg.as_ref()).await;
+    let result = drive(
+        opts,
+        &mut report,
+        &url,
+        &database_url,
+        orgs,
+        deadline,
+        &server,
+        pg.as_ref(),
+    )
+    .await;
     if let Some(pid) = server.pid()
         && !matches!(server, RunningServer::Task(..))
     {
@@ -752,7 +840,6 @@ async fn drive(
             }
         })
     };
-    let _ = server_pid;
 
     // Phase 1: the backlog, written with the drivers stopped.
     let started = Instant::now();
@@ -790,6 +877,7 @@ async fn drive(
     report.open_orders = (opts.tills * opts.open_per_till.min(opts.orders_per_till)) as u64;
 
     // Every driver at once; time until every outbox is empty.
+    let cpu_before = cpu_split(server_pid, pg_pid);
     let started = Instant::now();
     for t in tills.iter() {
         start_driver(t, url);
@@ -814,6 +902,12 @@ async fn drive(
     bar.finish_and_clear();
     report.drain_s = started.elapsed().as_secs_f64();
     report.push_mutations_per_s = backlog as f64 / report.drain_s.max(1e-9);
+    let cpu_after = cpu_split(server_pid, pg_pid);
+    report.drain_cpu_s = DrainCpu {
+        server: cpu_after.0 - cpu_before.0,
+        postgres: cpu_after.1 - cpu_before.1,
+        tills: cpu_after.2 - cpu_before.2,
+    };
 
     // Phase 2: live selling while probes measure propagation.
     let live_stop = Arc::new(AtomicBool::new(false));
@@ -862,8 +956,12 @@ async fn drive(
     let mut probers = Vec::new();
     for _ in 0..concurrency {
         let (tills, tally, next, bar) = (tills.clone(), tally.clone(), next.clone(), bar.clone());
-        let (create_h, pay_h, timed_out, per_org) =
-            (create_h.clone(), pay_h.clone(), timed_out.clone(), per_org.clone());
+        let (create_h, pay_h, timed_out, per_org) = (
+            create_h.clone(),
+            pay_h.clone(),
+            timed_out.clone(),
+            per_org.clone(),
+        );
         let (probes, lines) = (opts.probes as u64, opts.lines);
         probers.push(tokio::spawn(async move {
             loop {
@@ -895,7 +993,16 @@ async fn drive(
                 let open_shape = shape(&order);
                 // The whole ticket: its lines travel as separate mutations and may arrive in two pulls.
                 let want = order.lines.len();
-                match await_seen(reader.clone(), id, t0, probe_timeout, move |o| o.lines.len() >= want, tally.clone()).await {
+                match await_seen(
+                    reader.clone(),
+                    id,
+                    t0,
+                    probe_timeout,
+                    move |o| o.lines.len() >= want,
+                    tally.clone(),
+                )
+                .await
+                {
                     Some(d) => record(&mut create_h.lock(), d.as_nanos() as u64),
                     None => {
                         timed_out.fetch_add(1, Ordering::Relaxed);
@@ -908,7 +1015,10 @@ async fn drive(
                     && seen.status == open_shape.0
                     && shape(&seen) != open_shape
                 {
-                    tally.stale(format!("order {id}: the writer has {open_shape:?}, the other till {:?}", shape(&seen)));
+                    tally.stale(format!(
+                        "order {id}: the writer has {open_shape:?}, the other till {:?}",
+                        shape(&seen)
+                    ));
                 }
                 let app = writer.clone();
                 let paid = blocking(move || {
@@ -923,7 +1033,16 @@ async fn drive(
                         continue;
                     }
                 };
-                match await_seen(reader, id, t1, probe_timeout, |o| o.status == OrderStatus::Paid, tally.clone()).await {
+                match await_seen(
+                    reader,
+                    id,
+                    t1,
+                    probe_timeout,
+                    |o| o.status == OrderStatus::Paid,
+                    tally.clone(),
+                )
+                .await
+                {
                     Some(d) => record(&mut pay_h.lock(), d.as_nanos() as u64),
                     None => {
                         timed_out.fetch_add(1, Ordering::Relaxed);
@@ -942,7 +1061,8 @@ async fn drive(
         s.await?;
     }
     report.live_s = live_started.elapsed().as_secs_f64();
-    report.live_mutations = live_count.load(Ordering::Relaxed) + 2 * opts.probes as u64 + (opts.lines * opts.probes) as u64;
+    report.live_mutations =
+        live_count.load(Ordering::Relaxed) + 2 * opts.probes as u64 + (opts.lines * opts.probes) as u64;
     report.live_mutations_per_s = report.live_mutations as f64 / report.live_s.max(1e-9);
     report.propagation_create = Latency::of(&create_h.lock());
     report.propagation_pay = Latency::of(&pay_h.lock());

@@ -30,12 +30,7 @@ pub fn progress(len: u64, what: &str) -> ProgressBar {
 
 /// Times `n` calls of `call`, each after an untimed `setup(i)`, after a warm-up of
 /// `n / 20` calls (10 to 2,000) that faults in pages and fills statement caches.
-pub fn measure(
-    what: &str,
-    n: u64,
-    mut setup: impl FnMut(u64),
-    mut call: impl FnMut(u64),
-) -> Histogram<u64> {
+pub fn measure(what: &str, n: u64, mut setup: impl FnMut(u64), mut call: impl FnMut(u64)) -> Histogram<u64> {
     let mut h = histogram();
     for i in 0..(n / 20).clamp(10, 2_000) {
         setup(i);
@@ -106,7 +101,9 @@ pub fn table(rows: &[Row]) -> String {
         "scenario", "n", "p50 us", "p99 us", "p999 us", "max us", "goal p99", "seed target"
     );
     for r in rows {
-        let goal = r.goal_p99_us.map_or_else(|| "-".to_owned(), |g| format!("{g} us"));
+        let goal = r
+            .goal_p99_us
+            .map_or_else(|| "-".to_owned(), |g| format!("{g} us"));
         let _ = writeln!(
             s,
             "{:<46} {:>8} {:>10.2} {:>10.2} {:>10.2} {:>10.2} {:>10} {:>11}  {}",
@@ -174,7 +171,11 @@ impl std::fmt::Display for Machine {
 }
 
 /// Writes `value` as pretty JSON to `target/bench/<name>.json` (or `dir`), returns the path.
-pub fn write_json(dir: &std::path::Path, name: &str, value: &impl Serialize) -> anyhow::Result<std::path::PathBuf> {
+pub fn write_json(
+    dir: &std::path::Path,
+    name: &str,
+    value: &impl Serialize,
+) -> anyhow::Result<std::path::PathBuf> {
     std::fs::create_dir_all(dir)?;
     let path = dir.join(format!("{name}.json"));
     std::fs::write(&path, serde_json::to_string_pretty(value)?)?;

@@ -103,7 +103,13 @@ impl TillReport {
         print!("\n{}", crate::stats::table(&self.rows));
         println!(
             "\n{:<34} {:>14} {:>14} {:>14} {:>14} {:>12} {:>10}",
-            "same read, three ways (p50/p99 us)", "cache hit", "SQLite", "Redis GET+dec", "GET only", "SQLite/hit", "Redis/hit"
+            "same read, three ways (p50/p99 us)",
+            "cache hit",
+            "SQLite",
+            "Redis GET+dec",
+            "GET only",
+            "SQLite/hit",
+            "Redis/hit"
         );
         for c in &self.comparisons {
             let pair = |r: &Row| format!("{:.2}/{:.1}", r.p50_us, r.p99_us);
@@ -228,13 +234,23 @@ fn scenarios(t: &LargeTill, scale: u64) -> anyhow::Result<Vec<Row>> {
     app.customer_balance(&t.phones[7 % t.phones.len()])?;
     app.calculate_bill(t.order_20)?;
 
-    let h = measure("profile, hit", hits, |_| {}, |_| {
-        black_box(app.profile().expect("profile"));
-    });
+    let h = measure(
+        "profile, hit",
+        hits,
+        |_| {},
+        |_| {
+            black_box(app.profile().expect("profile"));
+        },
+    );
     rows.push(Row::of("profile, hit", &h, Some(2.0), "< 10 ms"));
-    let h = measure("profile_lite, hit", hits, |_| {}, |_| {
-        black_box(app.profile_lite().expect("profile lite"));
-    });
+    let h = measure(
+        "profile_lite, hit",
+        hits,
+        |_| {},
+        |_| {
+            black_box(app.profile_lite().expect("profile lite"));
+        },
+    );
     rows.push(Row::of("profile_lite, hit", &h, Some(2.0), "< 10 ms"));
     let h = measure(
         "profile, miss",
@@ -246,9 +262,14 @@ fn scenarios(t: &LargeTill, scale: u64) -> anyhow::Result<Vec<Row>> {
     );
     rows.push(Row::of("profile, miss", &h, Some(200.0), "< 10 ms"));
 
-    let h = measure("orders page, hit", hits, |_| {}, |_| {
-        black_box(app.list_orders(&page1).expect("page"));
-    });
+    let h = measure(
+        "orders page, hit",
+        hits,
+        |_| {},
+        |_| {
+            black_box(app.list_orders(&page1).expect("page"));
+        },
+    );
     let floor = format!("orders page 50 of {}", t.orders.len());
     rows.push(Row::of(&format!("{floor}, hit"), &h, Some(50.0), "< 50 ms"));
     let h = measure(
@@ -259,17 +280,31 @@ fn scenarios(t: &LargeTill, scale: u64) -> anyhow::Result<Vec<Row>> {
             black_box(app.list_orders(&page1).expect("page"));
         },
     );
-    rows.push(Row::of(&format!("{floor}, miss (whole floor)"), &h, Some(200.0), "< 50 ms"));
+    rows.push(Row::of(
+        &format!("{floor}, miss (whole floor)"),
+        &h,
+        Some(200.0),
+        "< 50 ms",
+    ));
 
-    let h = measure("order by id, hit", hits, |_| {}, |_| {
-        black_box(app.order(order).expect("order"));
-    });
+    let h = measure(
+        "order by id, hit",
+        hits,
+        |_| {},
+        |_| {
+            black_box(app.order(order).expect("order"));
+        },
+    );
     rows.push(Row::of("order by id, hit", &h, Some(2.0), "-"));
     let ids = &t.orders;
     let h = measure(
         "order by id, miss",
         misses,
-        |i| caches.order.invalidate(&ids[i as usize % ids.len()], Cause::Manual),
+        |i| {
+            caches
+                .order
+                .invalidate(&ids[i as usize % ids.len()], Cause::Manual)
+        },
         |i| {
             black_box(app.order(ids[i as usize % ids.len()]).expect("order"));
         },
@@ -277,14 +312,23 @@ fn scenarios(t: &LargeTill, scale: u64) -> anyhow::Result<Vec<Row>> {
     rows.push(Row::of("order by id (5 lines), miss", &h, Some(200.0), "< 50 ms"));
 
     let typed = &t.phones[7 % t.phones.len()];
-    let h = measure("customer balance, hit", hits, |_| {}, |_| {
-        black_box(app.customer_balance(typed).expect("balance"));
-    });
+    let h = measure(
+        "customer balance, hit",
+        hits,
+        |_| {},
+        |_| {
+            black_box(app.customer_balance(typed).expect("balance"));
+        },
+    );
     rows.push(Row::of("customer balance, hit", &h, Some(2.0), "< 10 ms"));
     let h = measure(
         "customer balance, miss",
         misses,
-        |i| caches.balance.invalidate(&phones[i as usize % phones.len()], Cause::Manual),
+        |i| {
+            caches
+                .balance
+                .invalidate(&phones[i as usize % phones.len()], Cause::Manual)
+        },
         |i| {
             black_box(
                 app.customer_balance(&t.phones[i as usize % t.phones.len()])
@@ -292,11 +336,21 @@ fn scenarios(t: &LargeTill, scale: u64) -> anyhow::Result<Vec<Row>> {
             );
         },
     );
-    rows.push(Row::of("customer balance (100 rows), miss", &h, Some(200.0), "< 10 ms"));
+    rows.push(Row::of(
+        "customer balance (100 rows), miss",
+        &h,
+        Some(200.0),
+        "< 10 ms",
+    ));
 
-    let h = measure("bill, hit", hits, |_| {}, |_| {
-        black_box(app.calculate_bill(t.order_20).expect("bill"));
-    });
+    let h = measure(
+        "bill, hit",
+        hits,
+        |_| {},
+        |_| {
+            black_box(app.calculate_bill(t.order_20).expect("bill"));
+        },
+    );
     rows.push(Row::of("bill of 20 lines, hit", &h, Some(2.0), "-"));
     let h = measure(
         "bill, computed",
@@ -335,7 +389,10 @@ fn pay_cash(app: &pos_app::App, id: OrderId) -> anyhow::Result<()> {
         }],
         request_id: Some(uuid::Uuid::now_v7()),
     })?;
-    anyhow::ensure!(receipt.invoice_no.is_some(), "the checkout did not pay the order off");
+    anyhow::ensure!(
+        receipt.invoice_no.is_some(),
+        "the checkout did not pay the order off"
+    );
     Ok(())
 }
 
@@ -355,44 +412,69 @@ fn checkouts_rows(t: &LargeTill, n: u64) -> anyhow::Result<Vec<Row>> {
     let app = &t.app;
     let sku = |i: u64, l: u64| t.skus[((i * 5 + l) as usize * 13) % t.skus.len()].clone();
     let mut pay_only = histogram();
-    let one_by_one = measure("checkout, 7 commits", n, |_| {}, |i| {
-        let id = open_takeaway(app).expect("open");
-        for l in 0..5 {
-            app.add_line(AddLine {
-                order_id: id,
-                sku: sku(i, l),
-                qty: "1".into(),
-                discount: None,
-                note: None,
-                request_id: Some(uuid::Uuid::now_v7()),
-            })
-            .expect("line");
-        }
-        let started = Instant::now();
-        pay_cash(app, id).expect("pay");
-        record(&mut pay_only, started.elapsed().as_nanos() as u64);
-    });
-    let ticket = measure("checkout, 3 commits", n, |_| {}, |i| {
-        let id = open_takeaway(app).expect("open");
-        app.add_lines(AddLines {
-            order_id: id,
-            lines: (0..5)
-                .map(|l| TicketLine {
+    let one_by_one = measure(
+        "checkout, 7 commits",
+        n,
+        |_| {},
+        |i| {
+            let id = open_takeaway(app).expect("open");
+            for l in 0..5 {
+                app.add_line(AddLine {
+                    order_id: id,
                     sku: sku(i, l),
                     qty: "1".into(),
                     discount: None,
                     note: None,
+                    request_id: Some(uuid::Uuid::now_v7()),
                 })
-                .collect(),
-            request_id: Some(uuid::Uuid::now_v7()),
-        })
-        .expect("ticket");
-        pay_cash(app, id).expect("pay");
-    });
+                .expect("line");
+            }
+            let started = Instant::now();
+            pay_cash(app, id).expect("pay");
+            record(&mut pay_only, started.elapsed().as_nanos() as u64);
+        },
+    );
+    let ticket = measure(
+        "checkout, 3 commits",
+        n,
+        |_| {},
+        |i| {
+            let id = open_takeaway(app).expect("open");
+            app.add_lines(AddLines {
+                order_id: id,
+                lines: (0..5)
+                    .map(|l| TicketLine {
+                        sku: sku(i, l),
+                        qty: "1".into(),
+                        discount: None,
+                        note: None,
+                    })
+                    .collect(),
+                request_id: Some(uuid::Uuid::now_v7()),
+            })
+            .expect("ticket");
+            pay_cash(app, id).expect("pay");
+        },
+    );
     Ok(vec![
-        Row::of("checkout: open+5 lines one by one+pay (7 commits)", &one_by_one, Some(5_000.0), "< 150 ms"),
-        Row::of("checkout: open+ticket of 5+pay (3 commits)", &ticket, Some(5_000.0), "< 150 ms"),
-        Row::of("checkout: bill+cash payment (1 commit)", &pay_only, Some(5_000.0), "< 150 ms"),
+        Row::of(
+            "checkout: open+5 lines one by one+pay (7 commits)",
+            &one_by_one,
+            Some(5_000.0),
+            "< 150 ms",
+        ),
+        Row::of(
+            "checkout: open+ticket of 5+pay (3 commits)",
+            &ticket,
+            Some(5_000.0),
+            "< 150 ms",
+        ),
+        Row::of(
+            "checkout: bill+cash payment (1 commit)",
+            &pay_only,
+            Some(5_000.0),
+            "< 150 ms",
+        ),
     ])
 }
 
@@ -400,9 +482,8 @@ fn checkouts_rows(t: &LargeTill, n: u64) -> anyhow::Result<Vec<Row>> {
 /// each time: the history is far larger than the cache) and a page deep in the history.
 fn history_reads(t: &LargeTill, scale: u64) -> anyhow::Result<Vec<Row>> {
     let ids: Vec<OrderId> = t.app.store().read(|c| {
-        let mut stmt = c.prepare(
-            "SELECT id FROM orders WHERE status = 'paid' ORDER BY random() LIMIT 5000",
-        )?;
+        let mut stmt =
+            c.prepare("SELECT id FROM orders WHERE status = 'paid' ORDER BY random() LIMIT 5000")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
         for r in rows {
@@ -415,11 +496,21 @@ fn history_reads(t: &LargeTill, scale: u64) -> anyhow::Result<Vec<Row>> {
     }
     let app = &t.app;
     let n = (10_000 / scale).max(20);
-    let h = measure("paid order by id (history)", n, |_| {}, |i| {
-        black_box(app.order(ids[i as usize % ids.len()]).expect("order"));
-    });
+    let caches = app.caches();
+    let h = measure(
+        "paid order by id (history)",
+        n,
+        |i| {
+            caches
+                .order
+                .invalidate(&ids[i as usize % ids.len()], Cause::Manual)
+        },
+        |i| {
+            black_box(app.order(ids[i as usize % ids.len()]).expect("order"));
+        },
+    );
     let mut rows = vec![Row::of(
-        &format!("paid order from {} of history, cold", ids.len()),
+        &format!("paid order (1 of {} sampled), miss", ids.len()),
         &h,
         Some(200.0),
         "< 50 ms",
@@ -429,9 +520,14 @@ fn history_reads(t: &LargeTill, scale: u64) -> anyhow::Result<Vec<Row>> {
         page: 200,
         limit: 50,
     };
-    let h = measure("paid orders page 200", (n / 10).max(5), |_| {}, |_| {
-        black_box(app.list_orders(&deep).expect("page"));
-    });
+    let h = measure(
+        "paid orders page 200",
+        (n / 10).max(5),
+        |_| {},
+        |_| {
+            black_box(app.list_orders(&deep).expect("page"));
+        },
+    );
     rows.push(Row::of("paid history, page 200 of 50", &h, None, "< 50 ms"));
     Ok(rows)
 }
@@ -464,14 +560,24 @@ fn redis_reads<T: serde::de::DeserializeOwned>(
     key: &str,
     n: u64,
 ) -> (Row, Row) {
-    let decoded = measure(&format!("redis GET {key} + decode"), n, |_| {}, |_| {
-        let bytes: Vec<u8> = redis::cmd("GET").arg(key).query(conn).expect("GET");
-        black_box(serde_json::from_slice::<T>(&bytes).expect("decode"));
-    });
-    let raw = measure(&format!("redis GET {key}"), n, |_| {}, |_| {
-        let bytes: Vec<u8> = redis::cmd("GET").arg(key).query(conn).expect("GET");
-        black_box(bytes);
-    });
+    let decoded = measure(
+        &format!("redis GET {key} + decode"),
+        n,
+        |_| {},
+        |_| {
+            let bytes: Vec<u8> = redis::cmd("GET").arg(key).query(conn).expect("GET");
+            black_box(serde_json::from_slice::<T>(&bytes).expect("decode"));
+        },
+    );
+    let raw = measure(
+        &format!("redis GET {key}"),
+        n,
+        |_| {},
+        |_| {
+            let bytes: Vec<u8> = redis::cmd("GET").arg(key).query(conn).expect("GET");
+            black_box(bytes);
+        },
+    );
     (
         Row::of(&format!("redis GET {key} + decode"), &decoded, None, ""),
         Row::of(&format!("redis GET {key}"), &raw, None, ""),
@@ -481,7 +587,11 @@ fn redis_reads<T: serde::de::DeserializeOwned>(
 /// The same four reads as a cache hit, a direct SQLite read (what a miss does, without
 /// the cache's bookkeeping), and a Redis GET of the same answer stored as JSON (the seed's
 /// design: the application process asks a cache server over the loopback).
-fn comparisons(t: &LargeTill, scale: u64, with_redis: bool) -> anyhow::Result<(Vec<Comparison>, Option<String>)> {
+fn comparisons(
+    t: &LargeTill,
+    scale: u64,
+    with_redis: bool,
+) -> anyhow::Result<(Vec<Comparison>, Option<String>)> {
     let app = &t.app;
     let store = app.store();
     let n = (20_000 / scale).max(20);
@@ -519,44 +629,131 @@ fn comparisons(t: &LargeTill, scale: u64, with_redis: bool) -> anyhow::Result<(V
 
     let mut out = Vec::new();
     // Profile.
-    let hit = Row::of("profile, hit", &measure("profile, hit", n, |_| {}, |_| {
-        black_box(app.profile().expect("profile"));
-    }), None, "");
-    let sql = Row::of("profile, SQLite", &measure("profile, SQLite", n, |_| {}, |_| {
-        black_box(store.read(catalog::profile).expect("profile"));
-    }), None, "");
-    let r = redis_conn.as_mut().map(|c| redis_reads::<pos_core::Profile>(c, "profile", n));
+    let hit = Row::of(
+        "profile, hit",
+        &measure(
+            "profile, hit",
+            n,
+            |_| {},
+            |_| {
+                black_box(app.profile().expect("profile"));
+            },
+        ),
+        None,
+        "",
+    );
+    let sql = Row::of(
+        "profile, SQLite",
+        &measure(
+            "profile, SQLite",
+            n,
+            |_| {},
+            |_| {
+                black_box(store.read(catalog::profile).expect("profile"));
+            },
+        ),
+        None,
+        "",
+    );
+    let r = redis_conn
+        .as_mut()
+        .map(|c| redis_reads::<pos_core::Profile>(c, "profile", n));
     out.push(comparison("profile", hit, sql, r));
     // Order by id.
-    let hit = Row::of("order, hit", &measure("order, hit", n, |_| {}, |_| {
-        black_box(app.order(order).expect("order"));
-    }), None, "");
-    let sql = Row::of("order, SQLite", &measure("order, SQLite", n, |_| {}, |_| {
-        black_box(store.read(|c| orders::load_order(c, order)).expect("order"));
-    }), None, "");
-    let r = redis_conn.as_mut().map(|c| redis_reads::<pos_core::Order>(c, "order", n));
+    let hit = Row::of(
+        "order, hit",
+        &measure(
+            "order, hit",
+            n,
+            |_| {},
+            |_| {
+                black_box(app.order(order).expect("order"));
+            },
+        ),
+        None,
+        "",
+    );
+    let sql = Row::of(
+        "order, SQLite",
+        &measure(
+            "order, SQLite",
+            n,
+            |_| {},
+            |_| {
+                black_box(store.read(|c| orders::load_order(c, order)).expect("order"));
+            },
+        ),
+        None,
+        "",
+    );
+    let r = redis_conn
+        .as_mut()
+        .map(|c| redis_reads::<pos_core::Order>(c, "order", n));
     out.push(comparison("order by id (5 lines)", hit, sql, r));
     // Balance.
-    let hit = Row::of("balance, hit", &measure("balance, hit", n, |_| {}, |_| {
-        black_box(app.customer_balance(typed).expect("balance"));
-    }), None, "");
-    let sql = Row::of("balance, SQLite", &measure("balance, SQLite", n, |_| {}, |_| {
-        let conn = store.reader().expect("reader");
-        black_box(direct_balance(&conn, &phone).expect("balance"));
-    }), None, "");
-    let r = redis_conn.as_mut().map(|c| redis_reads::<pos_app::CustomerBalance>(c, "balance", n));
+    let hit = Row::of(
+        "balance, hit",
+        &measure(
+            "balance, hit",
+            n,
+            |_| {},
+            |_| {
+                black_box(app.customer_balance(typed).expect("balance"));
+            },
+        ),
+        None,
+        "",
+    );
+    let sql = Row::of(
+        "balance, SQLite",
+        &measure(
+            "balance, SQLite",
+            n,
+            |_| {},
+            |_| {
+                let conn = store.reader().expect("reader");
+                black_box(direct_balance(&conn, &phone).expect("balance"));
+            },
+        ),
+        None,
+        "",
+    );
+    let r = redis_conn
+        .as_mut()
+        .map(|c| redis_reads::<pos_app::CustomerBalance>(c, "balance", n));
     out.push(comparison("customer balance (100 rows)", hit, sql, r));
     // Orders page.
-    let hit = Row::of("page, hit", &measure("orders page, hit", n, |_| {}, |_| {
-        black_box(app.list_orders(&page1).expect("page"));
-    }), None, "");
-    let sql = Row::of("page, SQLite", &measure("orders page, SQLite", (n / 20).max(5), |_| {}, |_| {
-        black_box(store.read(|c| orders::page(c, &active, 50, 0)).expect("page"));
-    }), None, "");
-    let r = redis_conn.as_mut().map(|c| redis_reads::<pos_app::OrdersPage>(c, "orders_page", n));
+    let hit = Row::of(
+        "page, hit",
+        &measure(
+            "orders page, hit",
+            n,
+            |_| {},
+            |_| {
+                black_box(app.list_orders(&page1).expect("page"));
+            },
+        ),
+        None,
+        "",
+    );
+    let sql = Row::of(
+        "page, SQLite",
+        &measure(
+            "orders page, SQLite",
+            (n / 20).max(5),
+            |_| {},
+            |_| {
+                black_box(store.read(|c| orders::page(c, &active, 50, 0)).expect("page"));
+            },
+        ),
+        None,
+        "",
+    );
+    let r = redis_conn
+        .as_mut()
+        .map(|c| redis_reads::<pos_app::OrdersPage>(c, "orders_page", n));
     out.push(comparison("orders page (50 of the floor)", hit, sql, r));
     drop(redis_conn);
     drop(server);
     Ok((out, skipped))
 }
-

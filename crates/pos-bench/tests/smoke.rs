@@ -30,7 +30,11 @@ fn till_measures_every_path_and_compares_the_same_reads_three_ways() {
     };
     let report = till::run(&opts).expect("the till benchmark runs");
     let names: Vec<&str> = report.rows.iter().map(|r| r.scenario.as_str()).collect();
-    for want in ["profile, hit", "customer balance, hit", "checkout: open+ticket of 5+pay (3 commits)"] {
+    for want in [
+        "profile, hit",
+        "customer balance, hit",
+        "checkout: open+ticket of 5+pay (3 commits)",
+    ] {
         assert!(names.contains(&want), "{want} is measured: {names:?}");
     }
     assert!(
@@ -38,12 +42,22 @@ fn till_measures_every_path_and_compares_the_same_reads_three_ways() {
         "with paid history the history reads are measured: {names:?}"
     );
     assert!(
-        report.rows.iter().all(|r| r.n > 0 && r.p50_us > 0.0 && r.p99_us >= r.p50_us),
+        report
+            .rows
+            .iter()
+            .all(|r| r.n > 0 && r.p50_us > 0.0 && r.p99_us >= r.p50_us),
         "every row has samples and ordered percentiles"
     );
-    assert_eq!(report.comparisons.len(), 4, "profile, order, balance and page, three ways");
+    assert_eq!(
+        report.comparisons.len(),
+        4,
+        "profile, order, balance and page, three ways"
+    );
     assert!(report.paid_history >= 1_500, "the history was generated");
-    assert!(report.cache_bytes <= report.cache_budget_bytes, "the caches keep to their budget");
+    assert!(
+        report.cache_bytes <= report.cache_budget_bytes,
+        "the caches keep to their budget"
+    );
     let redis_installed = std::process::Command::new("redis-server")
         .arg("--version")
         .output()
@@ -59,8 +73,12 @@ fn till_measures_every_path_and_compares_the_same_reads_three_ways() {
     }
     let dir = tempfile::tempdir().expect("tmp");
     let path = pos_bench::stats::write_json(dir.path(), "till", &report).expect("json");
-    let back: serde_json::Value = serde_json::from_slice(&std::fs::read(path).expect("read")).expect("valid JSON");
-    assert!(back["rows"].as_array().is_some_and(|r| !r.is_empty()), "the JSON has the rows");
+    let back: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).expect("read")).expect("valid JSON");
+    assert!(
+        back["rows"].as_array().is_some_and(|r| !r.is_empty()),
+        "the JSON has the rows"
+    );
 }
 
 #[test]
@@ -75,7 +93,10 @@ fn a_till_generated_with_history_reopens_and_measures() {
     };
     let report = till::run_existing(&path, &opts).expect("the generated till is measured");
     assert!(report.paid_history >= 1_500, "the reopened till has the history");
-    assert!(report.rss_bytes.is_some_and(|b| b > 0), "the resident memory is read");
+    assert!(
+        report.rss_bytes.is_some_and(|b| b > 0),
+        "the resident memory is read"
+    );
 }
 
 #[test]
@@ -88,8 +109,15 @@ fn replay_reports_hit_ratio_and_no_stale_answers() {
     )
     .expect("the replay runs");
     let run = &set.runs[0];
-    assert_eq!(run.report.stale, 0, "no stale answers: {:?}", run.report.stale_examples);
-    assert!(run.report.reads > 100 && run.report.writes > 30, "the day did work");
+    assert_eq!(
+        run.report.stale, 0,
+        "no stale answers: {:?}",
+        run.report.stale_examples
+    );
+    assert!(
+        run.report.reads > 100 && run.report.writes > 30,
+        "the day did work"
+    );
     assert!(run.report.hit_ratio > 0.9, "hit ratio {}", run.report.hit_ratio);
 }
 
@@ -126,15 +154,27 @@ fn server_load_pushes_propagates_and_reads_back_nothing_stale() {
     assert_eq!(report.stopped_early, None, "finished within the bounds");
     assert_eq!(report.errors, 0, "no errors: {:?}", report.error_examples);
     assert_eq!(report.stale, 0, "no stale answers: {:?}", report.stale_examples);
-    assert_eq!(report.floors_diverged, 0, "every till shows its organisation's floor");
-    assert_eq!(report.probes_timed_out, 0, "every probe was seen by the other till");
+    assert_eq!(
+        report.floors_diverged, 0,
+        "every till shows its organisation's floor"
+    );
+    assert_eq!(
+        report.probes_timed_out, 0,
+        "every probe was seen by the other till"
+    );
     assert_eq!(report.propagation_create.n, 6, "every probe measured");
-    assert!(report.backlog_mutations > 0 && report.push_mutations_per_s > 0.0, "the backlog was pushed");
+    assert!(
+        report.backlog_mutations > 0 && report.push_mutations_per_s > 0.0,
+        "the backlog was pushed"
+    );
     assert!(
         report.server_processed as u64 >= report.backlog_mutations,
         "the server processed at least the backlog ({} < {})",
         report.server_processed,
         report.backlog_mutations
     );
-    assert!(report.server_rss_bytes.is_some_and(|b| b > 0), "the child server's memory is read");
+    assert!(
+        report.server_rss_bytes.is_some_and(|b| b > 0),
+        "the child server's memory is read"
+    );
 }

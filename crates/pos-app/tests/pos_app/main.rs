@@ -29,6 +29,6 @@ mod logging;
 mod orders;
 mod outbox;
 mod profile;
-mod ticket;
 mod summary;
 mod support;
+mod ticket;

@@ -35,7 +35,11 @@ fn a_ticket_adds_every_line_with_one_outbox_row_each_in_order() {
     assert_eq!(direct_order(&app, order.id), o, "the answer is what SQLite holds");
     let pending = pending_outbox(&app);
     let new: Vec<_> = pending.iter().skip(before).collect();
-    assert_eq!(new.len(), 3, "one outbox row per line, so the server applies them like single adds");
+    assert_eq!(
+        new.len(),
+        3,
+        "one outbox row per line, so the server applies them like single adds"
+    );
     for (row, line) in new.iter().zip(&o.lines) {
         match row.mutation().expect("decodes") {
             Mutation::OrderAddLine { order_id, line: l } => {
@@ -57,15 +61,27 @@ fn a_ticket_with_one_unknown_sku_adds_nothing() {
     let app = test_app();
     let order = dine_in(&app, "T2");
     let first = app.list_menu(false).expect("menu")[0].sku.clone();
-    let err = refused_unchanged(&app, ErrorCode::Validation, "a ticket with an unknown SKU", || {
-        app.add_lines(AddLines {
-            order_id: order.id,
-            lines: lines(&[(first.as_str(), "1"), ("NO-SUCH", "1")]),
-            request_id: None,
-        })
-    });
-    assert!(err.message.contains("NO-SUCH"), "the error names the SKU: {}", err.message);
-    assert!(app.order(order.id).expect("order").lines.is_empty(), "no line was added");
+    let err = refused_unchanged(
+        &app,
+        ErrorCode::Validation,
+        "a ticket with an unknown SKU",
+        || {
+            app.add_lines(AddLines {
+                order_id: order.id,
+                lines: lines(&[(first.as_str(), "1"), ("NO-SUCH", "1")]),
+                request_id: None,
+            })
+        },
+    );
+    assert!(
+        err.message.contains("NO-SUCH"),
+        "the error names the SKU: {}",
+        err.message
+    );
+    assert!(
+        app.order(order.id).expect("order").lines.is_empty(),
+        "no line was added"
+    );
 }
 
 #[test]
@@ -104,6 +120,10 @@ fn a_repeated_ticket_request_adds_its_lines_once() {
     let outbox = outbox_rows(&app).len();
     let again = app.add_lines(input).expect("the retry answers");
     assert_eq!(once, again, "the retry gets the first result");
-    assert_eq!(direct_order(&app, order.id).lines.len(), 2, "the lines were added once");
+    assert_eq!(
+        direct_order(&app, order.id).lines.len(),
+        2,
+        "the lines were added once"
+    );
     assert_eq!(outbox_rows(&app).len(), outbox, "the retry wrote no outbox row");
 }

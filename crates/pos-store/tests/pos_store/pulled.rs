@@ -14,7 +14,12 @@ fn pulled_bills_with_the_same_invoice_number_from_two_tills_are_both_stored() {
     let mut ids = Vec::new();
     for n in 1..=2 {
         let mut o = order(n);
-        changes.push((mutation_id(), Mutation::OrderCreate { order: Box::new(o.clone()) }));
+        changes.push((
+            mutation_id(),
+            Mutation::OrderCreate {
+                order: Box::new(o.clone()),
+            },
+        ));
         o.lines.push(order_line("ST-01", 100_00, 1000));
         let bill = bill_of(&o);
         changes.push((
@@ -50,7 +55,10 @@ fn pulled_bills_with_the_same_invoice_number_from_two_tills_are_both_stored() {
                 .0
         })
         .collect();
-    assert_ne!(numbers[0], numbers[1], "each pulled bill keeps a number of its own");
+    assert_ne!(
+        numbers[0], numbers[1],
+        "each pulled bill keeps a number of its own"
+    );
     assert!(
         numbers.iter().all(|n| n.starts_with("SAF-000001-")),
         "the issuing till's number stays readable: {numbers:?}"
