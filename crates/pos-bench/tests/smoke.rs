@@ -38,7 +38,7 @@ fn till_measures_every_path_and_compares_the_same_reads_three_ways() {
         assert!(names.contains(&want), "{want} is measured: {names:?}");
     }
     assert!(
-        names.iter().any(|n| n.starts_with("paid order from")),
+        names.iter().any(|n| n.starts_with("paid order (")),
         "with paid history the history reads are measured: {names:?}"
     );
     assert!(
