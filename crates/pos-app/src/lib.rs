@@ -46,4 +46,5 @@ pub use pos_store::orders::OrderSummary;
 pub use pos_store::rejections::Rejection;
 pub use pos_store::summary::{DaySummary, MethodTotal};
 pub use staff::{Need, Session, TillLock};
+pub use usecases::ticket::{AddLines, TicketLine};
 pub use views::*;

@@ -224,9 +224,12 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             if let (Some(b), Some(no)) = (bill, invoice_no) {
                 if orders::stored_bill(tx, *order_id)?.is_none() {
                     // Invoice numbers come from a per-till counter, so another till's number
-                    // may be one this till is about to issue. Stored with the order's id
-                    // appended, a pulled bill never takes a local number.
-                    let no = format!("{no}-{}", &order_id.to_string()[..8]);
+                    // may be one this till is about to issue. Stored with the order's whole
+                    // id appended, a pulled bill never takes a local number nor another
+                    // pulled bill's. (The id's first 8 hex digits are its UUIDv7 timestamp,
+                    // the same for every order of the same ~65 s: two tills' invoice 42 in
+                    // the same minute collided and stopped the pull for good.)
+                    let no = format!("{no}-{}", order_id.as_uuid().simple());
                     orders::insert_bill(tx, *order_id, &no, &o.business_day, b, now_ms)?;
                     changed = true;
                 }

@@ -10,3 +10,4 @@ pub mod payments;
 pub mod staff;
 pub mod summary;
 pub mod sync;
+pub mod ticket;

@@ -15,6 +15,7 @@
 //! - `cache`: freshness after writes, clearing, statistics, warm-up, concurrent readers.
 //! - `durability`: restart and a newer schema.
 //! - `idempotency`: a request id makes a write happen once.
+//! - `ticket`: several lines in one commit (`add_lines`).
 //! - `demo`: the demo restaurant loads once, through the use cases.
 //! - `logging`: phone numbers never reach the logs.
 //! - `backup`: daily backups, restore, retention, backups beside sales.
@@ -36,3 +37,4 @@ mod rejections;
 mod staff;
 mod summary;
 mod support;
+mod ticket;

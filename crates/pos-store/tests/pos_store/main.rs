@@ -4,6 +4,7 @@
 //! - `support`: a store on a temporary file and small builders of orders and mutations.
 //! - `schema`: migrations, the schema version, pragmas, refusing a newer file.
 //! - `outbox`: sequence numbers, rollback of a failed write, survival across reopen.
+//! - `pulled`: applying other tills' mutations (invoice numbers from two tills).
 //! - `orders`: round trips of orders, bills and ledgers; snapshot reads; backup.
 //! - `sync_state`: the stored enrollment, the cursor reset, rejections and their
 //!   acknowledgement.
@@ -11,6 +12,7 @@
 
 mod orders;
 mod outbox;
+mod pulled;
 mod schema;
 mod staff;
 mod support;
