@@ -28,6 +28,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_sync.sql",
         include_str!("../../../migrations/till/0004_sync.sql"),
     ),
+    (
+        "0005_invoice_series.sql",
+        include_str!("../../../migrations/till/0005_invoice_series.sql"),
+    ),
 ];
 
 /// The schema version this code writes: the number of migrations.
@@ -115,6 +119,10 @@ impl Store {
                 }
             }
         };
+        writer.execute(
+            "UPDATE device SET invoice_series = ?1 WHERE id = 1 AND invoice_series IS NULL",
+            [default_invoice_series(device_id)],
+        )?;
         Ok(Store {
             path: path.to_owned(),
             options,
@@ -262,6 +270,11 @@ impl WriteTx<'_> {
         self.device_id
     }
 
+    /// This till's invoice series (see [`default_invoice_series`]).
+    pub fn invoice_series(&self) -> Result<String> {
+        invoice_series(&self.tx)
+    }
+
     /// Increments the named counter and returns its new value (order numbers, invoices).
     pub fn next_counter(&self, name: &str) -> Result<i64> {
         Ok(self.tx.query_row(
@@ -278,6 +291,33 @@ impl std::ops::Deref for WriteTx<'_> {
     fn deref(&self) -> &Connection {
         &self.tx
     }
+}
+
+/// Letters and digits that cannot be misread for each other on a receipt (no I, L, O, U,
+/// 0, 1): Crockford's base 32 without its look-alikes.
+const SERIES_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// The series a till starts with: four characters from the random tail of its device id
+/// (UUIDv7), so two tills of one restaurant differ with near certainty (30^4 = 810,000
+/// series) without asking a server, and it never changes, so numbers stay unique.
+pub fn default_invoice_series(device: DeviceId) -> String {
+    let bytes = device.as_uuid().as_bytes();
+    let mut tail = u64::from_be_bytes(bytes[8..16].try_into().unwrap_or([0; 8]));
+    let mut out = String::with_capacity(4);
+    for _ in 0..4 {
+        out.push(SERIES_ALPHABET[(tail % SERIES_ALPHABET.len() as u64) as usize] as char);
+        tail /= SERIES_ALPHABET.len() as u64;
+    }
+    out
+}
+
+/// This till's invoice series.
+pub fn invoice_series(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .query_row("SELECT invoice_series FROM device WHERE id = 1", [], |r| {
+            r.get::<_, Option<String>>(0)
+        })?
+        .unwrap_or_default())
 }
 
 fn migrate(conn: &Connection) -> Result<()> {

@@ -223,13 +223,7 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             }
             if let (Some(b), Some(no)) = (bill, invoice_no) {
                 if orders::stored_bill(tx, *order_id)?.is_none() {
-                    // Invoice numbers come from a per-till counter, so another till's number
-                    // may be one this till is about to issue. Stored with the order's whole
-                    // id appended, a pulled bill never takes a local number nor another
-                    // pulled bill's. (The id's first 8 hex digits are its UUIDv7 timestamp,
-                    // the same for every order of the same ~65 s: two tills' invoice 42 in
-                    // the same minute collided and stopped the pull for good.)
-                    let no = format!("{no}-{}", order_id.as_uuid().simple());
+                    let no = pulled_invoice_no(tx, no, *order_id)?;
                     orders::insert_bill(tx, *order_id, &no, &o.business_day, b, now_ms)?;
                     changed = true;
                 }
@@ -363,4 +357,27 @@ pub fn adopt_server_order(tx: &WriteTx<'_>, server: &Order) -> Result<AppliedBat
     touch(&mut out, &local);
     out.applied = 1;
     Ok(out)
+}
+
+/// The number a pulled bill is stored under: as the other till printed it, so every till
+/// shows the same invoice number. Each till invoices in its own series
+/// (`db::invoice_series`), so another till's number cannot be one this till will issue,
+/// unless it carries this till's own series (two tills given one series by hand) or is
+/// already taken (bills from before series existed). Then the order's whole id is
+/// appended: a pulled bill never takes a local number, and a local payment never fails on
+/// a number a pull took first. (Not the id's first 8 hex digits: that is the UUIDv7
+/// timestamp, the same for every order of the same ~65 s.)
+fn pulled_invoice_no(tx: &Connection, no: &str, order_id: OrderId) -> Result<String> {
+    let series = crate::db::invoice_series(tx)?;
+    let ours = !series.is_empty() && no.contains(&format!("{series}-"));
+    let taken: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM bills WHERE invoice_no = ?1)",
+        [no],
+        |r| r.get(0),
+    )?;
+    Ok(if ours || taken {
+        format!("{no}-{}", order_id.as_uuid().simple())
+    } else {
+        no.to_owned()
+    })
 }

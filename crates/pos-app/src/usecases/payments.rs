@@ -102,7 +102,8 @@ impl App {
             let mut snapshot = None;
             if order.status == OrderStatus::Paid {
                 let n = tx.next_counter("invoice")?;
-                let no = format!("{}{:06}", profile.invoice_prefix, n);
+                // This till's own series: numbers never collide across tills.
+                let no = format!("{}{}-{:06}", profile.invoice_prefix, tx.invoice_series()?, n);
                 orders::insert_bill(tx, order.id, &no, &pay_day, &bill, now)?;
                 invoice_no = Some(no);
                 snapshot = Some(Box::new(bill.clone()));

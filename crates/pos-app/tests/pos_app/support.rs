@@ -435,3 +435,17 @@ pub fn assert_views_match_sqlite(app: &App, order_ids: &[OrderId], phones: &[&st
 pub fn component(bills: &[BillView], c: TaxComponent) -> Money {
     bills.iter().map(|b| b.bill.component_total(c)).sum()
 }
+
+/// This till's invoice numbers for the demo profile: `ST1-<its series>-<n:06>`.
+pub fn invoice(app: &App, n: u32) -> String {
+    let series = app
+        .store()
+        .read(|c| pos_store::db::invoice_series(c))
+        .expect("the series reads");
+    assert_eq!(
+        series.len(),
+        4,
+        "a till is given a four-character series: {series}"
+    );
+    format!("ST1-{series}-{n:06}")
+}
