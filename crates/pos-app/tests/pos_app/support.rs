@@ -440,7 +440,7 @@ pub fn component(bills: &[BillView], c: TaxComponent) -> Money {
 pub fn invoice(app: &App, n: u32) -> String {
     let series = app
         .store()
-        .read(|c| pos_store::db::invoice_series(c))
+        .read(pos_store::db::invoice_series)
         .expect("the series reads");
     assert_eq!(
         series.len(),

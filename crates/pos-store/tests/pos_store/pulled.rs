@@ -107,7 +107,7 @@ fn pulled_paid(n: u32, invoice_no: &str) -> (pos_core::OrderId, Vec<(pos_core::M
 fn a_pulled_bill_keeps_its_number_unless_it_is_in_this_tills_own_series() {
     let (_dir, store) = fresh();
     let ours = store
-        .read(|c| pos_store::db::invoice_series(c))
+        .read(pos_store::db::invoice_series)
         .expect("the series reads");
     assert_eq!(
         ours,
