@@ -36,7 +36,7 @@ pub fn start_daily(till: &Till) {
 }
 
 /// Copies the database now (today's file is replaced) and prunes old copies.
-// TODO(staff roles): manager only; the Settings panel that offers it is the manager's.
+// Manager only: `access::RULES`.
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip_all, err)]
 pub async fn backup_now(till: State<'_, Till>) -> Reply<BackupReport> {

@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pos_app::{App, AppConfig, BackupPolicy};
+use pos_app::{App, AppConfig, AppError, BackupPolicy, Need, Session, TillLock};
 use pos_sync::Link;
 
 /// The engine shared by every command. `App` is `Sync` and every call takes `&self`, so an
@@ -16,6 +16,8 @@ pub struct Till {
     pub link: Arc<Link>,
     /// Where daily backups go and how many are kept; see [`crate::backups`].
     pub backups: BackupPolicy,
+    /// Who is logged in at this till; checked before every command ([`crate::access`]).
+    pub lock: Arc<TillLock>,
 }
 
 impl Till {
@@ -41,7 +43,13 @@ impl Till {
             link: Arc::new(Link::new(app.clone())),
             app,
             backups,
+            lock: Arc::new(TillLock::from_env()),
         })
+    }
+
+    /// The session a command acts as (`locked` / `forbidden` otherwise).
+    pub fn session(&self, need: Need) -> Result<Session, AppError> {
+        self.lock.require(need, self.app.now_ms())
     }
 }
 

@@ -46,7 +46,7 @@ pub async fn sync_push_now(till: State<'_, Till>) -> Reply<SyncView> {
     till.link.push_now().await
 }
 
-// TODO(staff roles): manager only, once the session carries a role.
+// Manager only: `access::RULES`.
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip_all, err)]
 pub async fn sync_disconnect(till: State<'_, Till>) -> Reply<SyncView> {

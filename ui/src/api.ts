@@ -8,6 +8,7 @@ import { invoke } from "@tauri-apps/api/core";
 import type {
   AddLine,
   AppError,
+  Approval,
   BillView,
   CacheReport,
   CacheStats,
@@ -50,6 +51,7 @@ import type {
 export type {
   AddLine,
   AppError,
+  Approval,
   Bill,
   BillLine,
   BillView,
@@ -102,11 +104,16 @@ export function toAppError(e: unknown): AppError {
   return { code: "internal", message: typeof e === "string" ? e : String(e), retryable: false };
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+/** Called when any command answers `locked` (no session, or it went idle). */
+export const lockedHook: { onLocked: (() => void) | null } = { onLocked: null };
+
+export async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
-    throw toAppError(e);
+    const err = toAppError(e);
+    if (err.code === "locked") lockedHook.onLocked?.();
+    throw err;
   }
 }
 
@@ -123,8 +130,8 @@ export const api = {
   createOrder: (input: NewOrder) => call<Order>("create_order", { new: input }),
   getOrder: (orderId: OrderId) => call<Order>("get_order", { order_id: orderId }),
   addLine: (input: AddLine) => call<Order>("add_line", { input }),
-  voidLine: (orderId: OrderId, lineId: LineId, reason: string) =>
-    call<Order>("void_line", { order_id: orderId, line_id: lineId, reason }),
+  voidLine: (orderId: OrderId, lineId: LineId, reason: string, approver: Approval | null = null) =>
+    call<Order>("void_line", { order_id: orderId, line_id: lineId, reason, approver }),
   setOrderDiscount: (orderId: OrderId, discount: Discount | null) =>
     call<Order>("set_order_discount", { order_id: orderId, discount }),
   setStatus: (orderId: OrderId, status: OrderStatus) =>

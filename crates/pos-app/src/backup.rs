@@ -95,7 +95,7 @@ impl App {
 
     /// Copies the database to today's backup file now (replacing an earlier copy of
     /// today), then prunes backups older than the policy keeps.
-    // TODO(staff roles): manager only, once the session carries a role.
+    // Manager only at the till (the desktop's `access::RULES`).
     #[tracing::instrument(skip_all, err)]
     pub fn backup_now(&self, policy: &BackupPolicy) -> Result<BackupReport> {
         let started = std::time::Instant::now();

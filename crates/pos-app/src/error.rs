@@ -20,8 +20,16 @@ pub enum ErrorCode {
     Conflict,
     /// The user may not do this (needs a manager).
     Forbidden,
-    /// No valid login.
+    /// No valid login: a PIN that was not accepted. Caller's fault; retry with the right PIN.
     Unauthenticated,
+    /// The till is locked: nobody is logged in, or the session ended after inactivity.
+    /// Log in again; the ticket being built is kept.
+    Locked,
+    /// Too many wrong PINs in a row: this member's logins are refused for a while (the
+    /// message says until when). Retrying before then does not help.
+    PinLocked,
+    /// The action needs a manager's approval (a manager's PIN) first.
+    ApprovalRequired,
     /// The database failed (disk, lock, a file from a newer version). Not the caller's
     /// fault; [`AppError::retryable`] says whether trying again may help.
     Storage,
@@ -40,6 +48,9 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Locked => "locked",
+            ErrorCode::PinLocked => "pin_locked",
+            ErrorCode::ApprovalRequired => "approval_required",
             ErrorCode::Storage => "storage",
             ErrorCode::Internal => "internal",
             ErrorCode::Unavailable => "unavailable",
@@ -88,6 +99,14 @@ impl AppError {
 
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Internal, message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Forbidden, message)
+    }
+
+    pub fn locked() -> Self {
+        Self::new(ErrorCode::Locked, "the till is locked: log in with your PIN")
     }
 }
 

@@ -9,13 +9,15 @@
 //! # Layout
 //! - [`App`]: opening the till, its caches and the event plumbing ([`app`]).
 //! - [`usecases`]: one module per area: profile and menu, orders, payments, customers,
-//!   day summary, cache administration.
+//!   day summary, cache administration, staff.
 //! - [`backup`]: daily copies of the database through SQLite's online backup API, with
 //!   retention.
 //! - [`cache`]: [`cache::MeasuredCache`], statistics and the invalidation table.
 //! - [`config`]: [`AppConfig`] and [`CacheConfig`] (with environment overrides).
 //! - [`clock`]: [`Clock`] (system or manual) and UUIDv7 [`clock::Ids`].
 //! - [`views`]: inputs and outputs of the use cases.
+//! - [`staff`]: sessions and the till's idle lock ([`staff::TillLock`]), PIN hashing
+//!   (argon2id), the staff use cases' inputs and outputs.
 //! - [`error`]: [`AppError`] with stable codes.
 //! - [`demo`]: the demo restaurant and the large-data generator for benchmarks.
 //! - [`typescript`]: the check that keeps `ui/src/generated/*.ts` equal to the Rust types.
@@ -28,6 +30,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod staff;
 pub mod typescript;
 pub mod usecases;
 pub mod views;
@@ -42,4 +45,6 @@ pub use error::{AppError, ErrorCode, Result};
 pub use pos_store::orders::OrderSummary;
 pub use pos_store::rejections::Rejection;
 pub use pos_store::summary::{DaySummary, MethodTotal};
+pub use staff::{Need, Session, TillLock};
+pub use usecases::ticket::{AddLines, TicketLine};
 pub use views::*;

@@ -21,6 +21,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../migrations/till/0002_requests.sql"),
     ),
     (
+        "0003_staff.sql",
+        include_str!("../../../migrations/till/0003_staff.sql"),
+    ),
+    (
         "0004_sync.sql",
         include_str!("../../../migrations/till/0004_sync.sql"),
     ),

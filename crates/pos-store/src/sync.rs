@@ -17,7 +17,7 @@ use pos_protocol::Mutation;
 use pos_protocol::sync::{decode_cursor, encode_cursor};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::{Result, WriteTx, catalog, customers, orders};
+use crate::{Result, WriteTx, catalog, customers, orders, staff};
 
 /// What a pulled batch touched, for cache invalidation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -142,6 +142,8 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             line_id,
             reason,
             at_ms,
+            voided_by,
+            approved_by,
         } => {
             let Some(mut o) = orders::load_order(tx, *order_id)? else {
                 return Ok(false);
@@ -155,6 +157,8 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             line.void = Some(pos_core::order::LineVoid {
                 reason: reason.clone(),
                 at_ms: *at_ms,
+                voided_by: *voided_by,
+                approved_by: *approved_by,
             });
             orders::update_line(tx, line)?;
             o.version += 1;
@@ -220,9 +224,12 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             if let (Some(b), Some(no)) = (bill, invoice_no) {
                 if orders::stored_bill(tx, *order_id)?.is_none() {
                     // Invoice numbers come from a per-till counter, so another till's number
-                    // may be one this till is about to issue. Stored with the order's id
-                    // appended, a pulled bill never takes a local number.
-                    let no = format!("{no}-{}", &order_id.to_string()[..8]);
+                    // may be one this till is about to issue. Stored with the order's whole
+                    // id appended, a pulled bill never takes a local number nor another
+                    // pulled bill's. (The id's first 8 hex digits are its UUIDv7 timestamp,
+                    // the same for every order of the same ~65 s: two tills' invoice 42 in
+                    // the same minute collided and stopped the pull for good.)
+                    let no = format!("{no}-{}", order_id.as_uuid().simple());
                     orders::insert_bill(tx, *order_id, &no, &o.business_day, b, now_ms)?;
                     changed = true;
                 }
@@ -253,7 +260,7 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             out.days.insert(day.clone());
             insert_entry_once(tx, entry, &day)
         }
-        Mutation::ProfileUpdate { profile } => {
+        Mutation::ProfileUpdate { profile, .. } => {
             catalog::save_profile(tx, profile, now_ms)?;
             out.profile = true;
             Ok(true)
@@ -263,6 +270,7 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             out.menu = true;
             Ok(true)
         }
+        Mutation::StaffUpsert { staff: member } => staff::upsert(tx, member),
     }
 }
 

@@ -333,7 +333,8 @@ fn order_of(m: &pos_protocol::Mutation) -> Option<pos_core::OrderId> {
         M::CustomerUpsert { .. }
         | M::LedgerSettle { .. }
         | M::ProfileUpdate { .. }
-        | M::MenuUpsert { .. } => None,
+        | M::MenuUpsert { .. }
+        | M::StaffUpsert { .. } => None,
     }
 }
 

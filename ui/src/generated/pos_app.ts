@@ -1,9 +1,9 @@
 // Generated from the Rust types of pos-app by its tests; do not edit.
 // Rewrite with: UPDATE_TS=1 cargo test -p pos-app typescript
 
-import type { Bill, Discount, LedgerEntry, Money, Order, OrderId, OrderStatus, OrderType, Payment, PaymentMethod, Phone, Tender } from "./pos_core";
+import type { Bill, Discount, LedgerEntry, Money, Order, OrderId, OrderStatus, OrderType, Payment, PaymentMethod, Phone, StaffId, Tender } from "./pos_core";
 
-export type ErrorCode = "not_found" | "validation" | "conflict" | "forbidden" | "unauthenticated" | "storage" | "internal" | "unavailable";
+export type ErrorCode = "not_found" | "validation" | "conflict" | "forbidden" | "unauthenticated" | "locked" | "pin_locked" | "approval_required" | "storage" | "internal" | "unavailable";
 
 export type AppError = { code: ErrorCode, message: string, 
 /**
@@ -34,6 +34,8 @@ export type BackupReport = { backup: BackupInfo,
  * Files deleted because they were older than the retention.
  */
 pruned: Array<string>, elapsed_ms: number, };
+
+export type Approval = { staff_id: StaffId, pin: string, };
 
 export type AddLine = { order_id: OrderId, sku: string, 
 /**

@@ -13,6 +13,8 @@ export type MutationId = string;
 
 export type DeviceId = string;
 
+export type StaffId = string;
+
 export type Money = number;
 
 export type Quantity = number;
@@ -94,7 +96,15 @@ export type OrderStatus = "open" | "sent_to_kitchen" | "served" | "billed" | "pa
 
 export type Discount = { "kind": "percent", "value": Percent } | { "kind": "amount", "value": Money };
 
-export type LineVoid = { reason: string, at_ms: number, };
+export type LineVoid = { reason: string, at_ms: number, 
+/**
+ * Who voided it (absent on voids made before staff logins existed).
+ */
+voided_by?: StaffId, 
+/**
+ * The manager who approved it: a void after the kitchen has the order needs one.
+ */
+approved_by?: StaffId, };
 
 export type OrderLine = { id: LineId, sku: Sku, name: string, qty: Quantity, unit_price: Money, tax_class: string, tax_rate: TaxRate, tax_split: TaxSplit, discount: Discount | null, note: string, sent_to_kitchen: boolean, added_at_ms: number, void: LineVoid | null, };
 

@@ -5,6 +5,7 @@ import { busy, errorSlot, h, modal, replace, showError, toast } from "../dom";
 import { formatBytes, formatMicros, formatRatio, parseAmount, parsePercent, toPlain } from "../format";
 import { currency, shared } from "../state";
 import { mountBackupsSection, mountSyncSection, unmountSyncSettings } from "./syncSettings";
+import { mountStaff } from "./staff";
 
 /** Overall and per-cache hit ratio samples over this session (cleared with the caches). */
 const history: { at: number; overall: number | null; byCache: Record<string, number | null> }[] = [];
@@ -24,6 +25,7 @@ export function mountSettings(host: HTMLElement): void {
   const profileHost = h("div", { class: "profile-editor" });
   const syncHost = h("div", { id: "sync" });
   const backupsHost = h("div", { id: "backups" });
+  const staffHost = h("div", { class: "staff-panel", "data-testid": "staff-panel" });
   replace(
     host,
     h("section", { class: "page" },
@@ -32,6 +34,8 @@ export function mountSettings(host: HTMLElement): void {
       syncHost,
       h("h2", { class: "section-title" }, "Backups"),
       backupsHost,
+      h("h2", { class: "section-title" }, "Staff"),
+      staffHost,
       h("h2", { class: "section-title" }, "Caches"),
       panel,
       h("h2", { class: "section-title" }, "Business profile"),
@@ -79,6 +83,7 @@ export function mountSettings(host: HTMLElement): void {
   // After unmountSettings() above, which also stops the sync section's timer.
   mountSyncSection(syncHost);
   mountBackupsSection(backupsHost);
+  mountStaff(staffHost);
 }
 
 function sample(r: CacheReport): void {

@@ -1,6 +1,6 @@
 // Settings -> Sync (enroll with a server, status, push now, disconnect) and
 // Settings -> Backups (the daily copies, backup now). Both are in the manager's panel.
-// TODO(staff roles): gate these sections on the manager role when sessions exist.
+// Settings is a manager screen; the backend refuses these commands to cashiers too (access::RULES).
 import { type AppError } from "../api";
 import { busy, errorSlot, h, modal, replace, showError, toast } from "../dom";
 import { formatBytes } from "../format";

@@ -12,4 +12,5 @@ mod errors;
 mod openapi;
 mod pull;
 mod push;
+mod staff;
 mod tenancy;
