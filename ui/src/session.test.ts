@@ -8,7 +8,7 @@ const cashier: Session = { staff_id: "c", name: "Ravi", role: "cashier" };
 const manager: Session = { staff_id: "m", name: "Meera", role: "manager" };
 
 function line(id: string, sent: boolean): OrderLine {
-  return { id, sku: "SI-01", name: "Idli", qty: 1000, unit_price: 6000, tax_class: "GST5", tax_rate: 500, discount: null, note: "", sent_to_kitchen: sent, added_at_ms: 0, void: null };
+  return { id, sku: "SI-01", name: "Idli", qty: 1000, unit_price: 6000, tax_class: "GST5", tax_rate: 500, tax_split: "cgst_sgst", discount: null, note: "", sent_to_kitchen: sent, added_at_ms: 0, void: null };
 }
 function order(status: Order["status"], lines: OrderLine[], paid = false): Order {
   return {

@@ -24,6 +24,7 @@ const line = (id: string, sku: string, qty = 1000, voided = false): OrderLine =>
   unit_price: 10000,
   tax_class: "GST5",
   tax_rate: 500,
+  tax_split: "cgst_sgst",
   discount: null,
   note: "",
   sent_to_kitchen: false,

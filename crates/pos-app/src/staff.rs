@@ -150,6 +150,7 @@ pub struct StaffUpdate {
 
 /// A manager's approval typed on the till: who and their PIN.
 #[derive(Clone, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Approval {
     pub staff_id: StaffId,
     pub pin: String,

@@ -14,6 +14,7 @@ use crate::cache::{CacheStats, Weigh};
 
 /// `add_line` input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AddLine {
     pub order_id: OrderId,
     pub sku: String,
@@ -26,11 +27,13 @@ pub struct AddLine {
     /// Made by the client once per user action; repeating it returns the first result
     /// and writes nothing.
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "string | null"))]
     pub request_id: Option<uuid::Uuid>,
 }
 
 /// `list_orders` input.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ListOrders {
     /// Statuses to include; empty means the active ones (open to billed).
     #[serde(default)]
@@ -45,6 +48,7 @@ pub struct ListOrders {
 
 /// A page of orders, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct OrdersPage {
     pub orders: Vec<OrderSummary>,
     pub page: u32,
@@ -54,6 +58,7 @@ pub struct OrdersPage {
 
 /// A bill as the till shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct BillView {
     pub order_id: OrderId,
     /// The order version the bill was computed for.
@@ -84,17 +89,20 @@ impl BillView {
 
 /// `record_payment` input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct RecordPayment {
     pub order_id: OrderId,
     pub tenders: Vec<Tender>,
     /// Made by the client once per user action; repeating it returns the first result
     /// and writes nothing.
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "string | null"))]
     pub request_id: Option<uuid::Uuid>,
 }
 
 /// What a payment call did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PaymentReceipt {
     pub order: Order,
     pub payments: Vec<Payment>,
@@ -114,6 +122,7 @@ pub struct CustomerInput {
 
 /// `settle_balance` input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SettleBalance {
     pub phone: String,
     pub amount: Money,
@@ -123,11 +132,13 @@ pub struct SettleBalance {
     /// Made by the client once per user action; repeating it returns the first result
     /// and writes nothing.
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "string | null"))]
     pub request_id: Option<uuid::Uuid>,
 }
 
 /// A customer's balance and recent ledger.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CustomerBalance {
     pub phone: Phone,
     pub name: String,
@@ -142,6 +153,7 @@ pub struct CustomerBalance {
 
 /// The cache panel's figures.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CacheReport {
     pub enabled: bool,
     pub budget_bytes: u64,
@@ -156,6 +168,7 @@ pub struct CacheReport {
 
 /// What `clear_cache` did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ClearReport {
     pub entries_cleared: u64,
     /// Unsynced mutations before and after: equal, by construction.
@@ -164,6 +177,7 @@ pub struct ClearReport {
 
 /// What `warm_up` loaded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct WarmUpReport {
     pub active_orders: usize,
     pub business_day: String,

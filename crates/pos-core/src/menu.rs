@@ -13,7 +13,9 @@ use crate::{DomainError, Result};
 /// A stock-keeping unit: what a barcode scanner types. 1 to 32 of `A-Z a-z 0-9 - _ .`,
 /// stored upper-case so `dal-01` and `DAL-01` are the same item.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "ts", ts(as = "String"))]
 pub struct Sku(String);
 
 impl Sku {
@@ -66,6 +68,7 @@ impl From<Sku> for String {
 
 /// One item of the menu.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MenuItem {
     pub sku: Sku,
     pub name: String,

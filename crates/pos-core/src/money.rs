@@ -16,6 +16,7 @@ use crate::{DomainError, Result};
 
 /// An amount in the currency's minor units. Negative only in refunds and round-off lines.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct Money(i64);
 
@@ -118,6 +119,7 @@ impl Sum for Money {
 
 /// An ISO 4217 currency and the number of decimal places of its minor unit.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Currency {
     pub code: String,
     pub exponent: u8,
@@ -150,6 +152,7 @@ impl Currency {
 
 /// How a value exactly halfway between two minor units is rounded.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Rounding {
     /// Halves go away from zero (2.5 -> 3, -2.5 -> -3): what Indian invoices and most
@@ -216,6 +219,7 @@ macro_rules! bps_type {
         #[derive(
             Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
         )]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "u32"))]
         #[serde(try_from = "u32", into = "u32")]
         pub struct $name(u32);
 
@@ -284,7 +288,9 @@ bps_type!(
 
 /// A quantity in thousandths of a unit: 1 plate is 1000, 250 g sold by the kilo is 250.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(try_from = "i64", into = "i64")]
+#[cfg_attr(feature = "ts", ts(as = "i64"))]
 pub struct Quantity(i64);
 
 impl Quantity {

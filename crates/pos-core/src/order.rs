@@ -27,6 +27,7 @@ use crate::{DomainError, Result};
 
 /// How the guest is served.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderType {
     DineIn,
@@ -60,6 +61,7 @@ impl OrderType {
 
 /// Where an order is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     Open,
@@ -143,6 +145,7 @@ impl fmt::Display for OrderStatus {
 
 /// A discount on a line or on the whole order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
 pub enum Discount {
     /// A percentage of the amount (basis points).
@@ -167,14 +170,17 @@ impl Discount {
 
 /// Why and when a line was voided.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LineVoid {
     pub reason: String,
     pub at_ms: i64,
     /// Who voided it (absent on voids made before staff logins existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub voided_by: Option<StaffId>,
     /// The manager who approved it: a void after the kitchen has the order needs one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub approved_by: Option<StaffId>,
 }
 
@@ -193,6 +199,7 @@ impl LineVoid {
 /// A line of an order. The item's name, price and tax are copied when the line is added,
 /// so later menu or profile edits never change an order already taken.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OrderLine {
     pub id: LineId,
     pub sku: Sku,
@@ -265,6 +272,7 @@ impl OrderLine {
 
 /// What a cashier fills in to open an order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewOrder {
     pub order_type: Option<OrderType>,
     pub table: Option<String>,
@@ -273,11 +281,13 @@ pub struct NewOrder {
     pub notes: Option<String>,
     /// Made by the client once per user action; repeating it returns the first result.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub request_id: Option<uuid::Uuid>,
 }
 
 /// An order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Order {
     pub id: OrderId,
     /// Per-till, per-day number printed on tickets (`#42`).

@@ -16,6 +16,7 @@ use crate::phone::Phone;
 use crate::{DomainError, Result};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentMethod {
     Cash,
@@ -61,6 +62,7 @@ impl fmt::Display for PaymentMethod {
 /// What the guest hands over: for cash the notes tendered, for other methods the amount
 /// to charge.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Tender {
     pub method: PaymentMethod,
     pub amount: Money,
@@ -71,6 +73,7 @@ pub struct Tender {
 
 /// A tender after it was checked against what is due.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AppliedPayment {
     pub method: PaymentMethod,
     /// What this tender pays of the bill.
@@ -84,6 +87,7 @@ pub struct AppliedPayment {
 
 /// A recorded payment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Payment {
     pub id: PaymentId,
     pub method: PaymentMethod,

@@ -14,7 +14,9 @@ use crate::{DomainError, Result};
 
 /// A normalised phone number: the country calling code and the national number, digits only.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "ts", ts(as = "String"))]
 pub struct Phone(String);
 
 /// Length of the national significant number for calling codes we know. For others we

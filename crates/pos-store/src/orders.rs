@@ -14,6 +14,7 @@ use crate::{Result, StoreError, WriteTx};
 
 /// One row of an order list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OrderSummary {
     pub id: OrderId,
     pub number: u32,

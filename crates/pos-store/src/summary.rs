@@ -10,6 +10,7 @@ use crate::sql::domain;
 
 /// Count and amount per payment method.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MethodTotal {
     pub method: PaymentMethod,
     pub count: u32,
@@ -18,6 +19,7 @@ pub struct MethodTotal {
 
 /// The X/Z report of one business day.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DaySummary {
     /// `YYYY-MM-DD`.
     pub business_day: String,
