@@ -72,6 +72,7 @@ pub(crate) fn verify_nothing(pin: &Pin) {
 
 /// Who is logged in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Session {
     pub staff_id: StaffId,
     pub name: String,
@@ -86,6 +87,7 @@ impl Session {
 
 /// A member as the till shows them: never the hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StaffView {
     pub id: StaffId,
     pub name: String,
@@ -93,6 +95,7 @@ pub struct StaffView {
     pub active: bool,
     /// Logins refused until then (too many wrong PINs); absent when not locked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub locked_until_ms: Option<i64>,
 }
 
@@ -110,6 +113,7 @@ impl StaffView {
 
 /// `list_staff` output: the login screen's list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StaffList {
     pub staff: Vec<StaffView>,
     /// Nobody exists yet: the till shows "create the first manager".
@@ -118,12 +122,14 @@ pub struct StaffList {
 
 /// `create_staff` input (also the first manager's, whose role is forced to manager).
 #[derive(Clone, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NewStaff {
     pub name: String,
     pub role: Role,
     /// As typed; hashed at once and never stored or logged.
     pub pin: String,
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "string | null"))]
     pub request_id: Option<uuid::Uuid>,
 }
 
@@ -138,13 +144,17 @@ impl std::fmt::Debug for NewStaff {
 
 /// `update_staff` input: the fields to change.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StaffUpdate {
     pub staff_id: StaffId,
     #[serde(default)]
+    #[cfg_attr(test, ts(optional = nullable))]
     pub name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(test, ts(optional = nullable))]
     pub role: Option<Role>,
     #[serde(default)]
+    #[cfg_attr(test, ts(optional = nullable))]
     pub active: Option<bool>,
 }
 
@@ -186,6 +196,7 @@ pub enum Need {
 
 /// `session` output: who is logged in (if anyone) and the till's idle lock.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SessionState {
     pub session: Option<Session>,
     pub lock_after_ms: i64,

@@ -19,6 +19,7 @@ pub const PIN_MAX_DIGITS: usize = 8;
 
 /// What a member of staff may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Sells: orders, payments, customers, the day summary.

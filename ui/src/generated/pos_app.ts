@@ -1,7 +1,7 @@
 // Generated from the Rust types of pos-app by its tests; do not edit.
 // Rewrite with: UPDATE_TS=1 cargo test -p pos-app typescript
 
-import type { Bill, Discount, LedgerEntry, Money, Order, OrderId, OrderStatus, OrderType, Payment, PaymentMethod, Phone, StaffId, Tender } from "./pos_core";
+import type { Bill, Discount, LedgerEntry, Money, Order, OrderId, OrderStatus, OrderType, Payment, PaymentMethod, Phone, Role, StaffId, Tender } from "./pos_core";
 
 export type ErrorCode = "not_found" | "validation" | "conflict" | "forbidden" | "unauthenticated" | "locked" | "pin_locked" | "approval_required" | "storage" | "internal" | "unavailable";
 
@@ -36,6 +36,30 @@ export type BackupReport = { backup: BackupInfo,
 pruned: Array<string>, elapsed_ms: number, };
 
 export type Approval = { staff_id: StaffId, pin: string, };
+
+export type Session = { staff_id: StaffId, name: string, role: Role, };
+
+export type SessionState = { session: Session | null, lock_after_ms: number, };
+
+export type StaffView = { id: StaffId, name: string, role: Role, active: boolean, 
+/**
+ * Logins refused until then (too many wrong PINs); absent when not locked.
+ */
+locked_until_ms?: number, };
+
+export type StaffList = { staff: Array<StaffView>, 
+/**
+ * Nobody exists yet: the till shows "create the first manager".
+ */
+needs_first_manager: boolean, };
+
+export type NewStaff = { name: string, role: Role, 
+/**
+ * As typed; hashed at once and never stored or logged.
+ */
+pin: string, request_id: string | null, };
+
+export type StaffUpdate = { staff_id: StaffId, name?: string | null, role?: Role | null, active?: boolean | null, };
 
 export type AddLine = { order_id: OrderId, sku: string, 
 /**

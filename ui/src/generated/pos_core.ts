@@ -15,6 +15,8 @@ export type DeviceId = string;
 
 export type StaffId = string;
 
+export type Role = "cashier" | "manager";
+
 export type Money = number;
 
 export type Quantity = number;

@@ -5,10 +5,10 @@
 import { type AppError } from "../api";
 import { busy, errorSlot, h, modal, replace, showError } from "../dom";
 import { pinDots, pinPress, pinReady } from "../session";
-import { staffApi, type Approver } from "../staff-api";
+import { staffApi, type Approval } from "../staff-api";
 
 /** Asks a manager to approve `what`; `attempt` runs the action with the approval. */
-export async function requestApproval(what: string, attempt: (a: Approver) => Promise<void>): Promise<boolean> {
+export async function requestApproval(what: string, attempt: (a: Approval) => Promise<void>): Promise<boolean> {
   const list = await staffApi.listStaff();
   const managers = list.staff.filter((s) => s.active && s.role === "manager");
   return new Promise((resolve) => {

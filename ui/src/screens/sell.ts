@@ -6,6 +6,7 @@ import { currency, money, shared } from "../state";
 import { categories, findBySku, searchMenu, tenderPreview, ticketRows, toTenders, type TenderDraft } from "../ticket";
 import { printReceipt, receiptView } from "./receipt";
 import { requestApproval } from "./approval";
+import type { Approval } from "../staff-api";
 import { current as staff, voidNeedsApproval } from "../session";
 import { canEditLines } from "../ticket";
 
@@ -311,7 +312,7 @@ function renderTicket(clearErrors = true): void {
                 void busy(e.currentTarget as HTMLButtonElement, async () => {
                   const last = r.lineIds[r.lineIds.length - 1];
                   if (!o || !last) return;
-                  const voidOne = async (approver: { staff_id: string; pin: string } | null) => {
+                  const voidOne = async (approver: Approval | null) => {
                     sell.order = await api.voidLine(o.id, last, "removed by cashier", approver);
                     await refreshBill();
                     renderTicket();
@@ -489,7 +490,7 @@ function lineDiscountDialog(sku: string, name: string, qty: number, lineIds: str
           request_id: requestId(),
         });
       };
-      const voidAll = async (approver: { staff_id: string; pin: string } | null) => {
+      const voidAll = async (approver: Approval | null) => {
         for (const id of lineIds) sell.order = await api.voidLine(o.id, id, "re-priced with a discount", approver);
       };
       try {
