@@ -11,6 +11,7 @@ pub type Db = Pool;
 pub const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../../migrations/server/0001_init.sql")),
     (2, include_str!("../../../migrations/server/0002_backoffice.sql")),
+    (5, include_str!("../../../migrations/server/0005_locations.sql")),
 ];
 
 pub fn pool(database_url: &str, size: usize) -> anyhow::Result<Db> {

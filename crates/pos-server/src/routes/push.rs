@@ -165,6 +165,7 @@ async fn push_one(
     let outcome = apply(&tx, org, &m.mutation).await?;
     let (status, reason, version, order) = match outcome {
         Outcome::Applied { entity_id } => {
+            crate::locations::stamp_order(&tx, device, &m.mutation).await?;
             let v: i64 = tx
                 .query_one(
                     "INSERT INTO change_log (org_id, mutation_id, kind, entity_id, payload)

@@ -9,6 +9,7 @@ mod cli;
 mod coherence;
 mod enroll;
 mod errors;
+mod locations;
 mod openapi;
 mod pull;
 mod push;
