@@ -13,4 +13,5 @@ mod locations;
 mod openapi;
 mod pull;
 mod push;
+mod summary_parity;
 mod tenancy;
