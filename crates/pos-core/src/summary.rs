@@ -153,3 +153,58 @@ impl DaySummary {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Quantity {
+        Quantity::parse(s).unwrap()
+    }
+
+    #[test]
+    fn voids_count_voided_lines_and_every_line_of_a_voided_order() {
+        let mut s = DaySummary::new("2026-11-24");
+        s.add_order(OrderStatus::Void);
+        s.add_line(q("2"), Money::from_minor(100_00), false, OrderStatus::Void);
+        s.add_order(OrderStatus::Open);
+        s.add_line(q("1.5"), Money::from_minor(33), true, OrderStatus::Open);
+        s.add_line(q("1"), Money::from_minor(999_00), false, OrderStatus::Open);
+        s.add_order(OrderStatus::Paid);
+        assert_eq!((s.orders_void, s.orders_open, s.voided_lines), (1, 1, 1));
+        // 1.5 x 0.33 = 0.495 rounds half up to 0.50; the live line of the open order is
+        // not a void.
+        assert_eq!(s.voided_amount, Money::from_minor(200_00 + 50));
+    }
+
+    #[test]
+    fn payments_group_by_method_in_a_stable_order() {
+        let mut s = DaySummary::new("2026-11-24");
+        s.add_payment(PaymentMethod::Upi, Money::from_minor(10));
+        s.add_payment(PaymentMethod::Cash, Money::from_minor(5));
+        s.add_payment(PaymentMethod::Upi, Money::from_minor(7));
+        s.add_settlement(None, Money::from_minor(3));
+        let methods: Vec<_> = s
+            .payments
+            .iter()
+            .map(|m| (m.method, m.count, m.amount.minor()))
+            .collect();
+        let mut sorted = methods.clone();
+        sorted.sort_by_key(|m| m.0);
+        assert_eq!(methods, sorted, "sorted by method");
+        assert!(methods.contains(&(PaymentMethod::Upi, 2, 17)));
+        assert_eq!(
+            s.settlements[0].method,
+            PaymentMethod::Cash,
+            "an unnamed settlement is cash"
+        );
+    }
+
+    #[test]
+    fn a_payment_after_the_day_start_counts_on_the_next_day() {
+        // 2026-11-24 22:30 UTC is 2026-11-25 04:00 in India, when the next day starts.
+        let start = 1_795_559_400_000;
+        assert_eq!(day_of(start - 1, 330, 4), "2026-11-24");
+        assert_eq!(day_of(start, 330, 4), "2026-11-25");
+    }
+}

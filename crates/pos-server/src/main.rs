@@ -51,9 +51,10 @@ async fn main() -> anyhow::Result<()> {
             let org = parse_id(flag(rest, "--org", "enroll-code")?, "--org")?;
             let pool = db::pool(&settings.database_url, 2)?;
             db::migrate(&pool).await?;
-            let location = match rest.iter().any(|a| *a == "--location") {
-                true => parse_id(flag(rest, "--location", "enroll-code")?, "--location")?,
-                false => admin::default_location(&pool, org).await?,
+            let location = if rest.contains(&"--location") {
+                parse_id(flag(rest, "--location", "enroll-code")?, "--location")?
+            } else {
+                admin::default_location(&pool, org).await?
             };
             println!("{}", admin::enrollment_code_at(&pool, org, location).await?);
         }
