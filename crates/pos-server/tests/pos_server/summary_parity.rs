@@ -4,9 +4,11 @@
 
 use std::sync::Arc;
 
+use pos_app::Clock;
 use pos_app::{AddLine, App, AppConfig, CustomerInput, ManualClock, RecordPayment, SettleBalance};
 use pos_core::order::NewOrder;
 use pos_core::{Discount, Money, OrderId, OrderStatus, OrderType, PaymentMethod, Percent, Tender};
+use pos_protocol::sync::PullResponse;
 use pos_server::backoffice::billing::BillingSummary;
 
 use crate::helpers::{outbox_push, spawn_app};
@@ -149,6 +151,41 @@ async fn the_servers_day_summary_equals_the_tills_field_by_field() {
                 .expect("a summary")
                 .day,
             *till
+        );
+    }
+
+    // Another till of the organisation pulls these sales and reports the same days.
+    let other_dir = tempfile::tempdir().expect("tempdir");
+    let other = App::open_with_clock(AppConfig::new(other_dir.path().join("till.db")), clock.clone())
+        .expect("a second till opens");
+    let other_token = server.enroll(server.org, "Till 2").await;
+    let mut cursor: Option<String> = None;
+    for _ in 0..20 {
+        let page: PullResponse = server
+            .pull(&other_token, cursor.as_deref(), 0)
+            .await
+            .json()
+            .await
+            .expect("a pull page");
+        let changes: Vec<_> = page
+            .changes
+            .into_iter()
+            .map(|c| (c.mutation_id, c.mutation))
+            .collect();
+        other
+            .store()
+            .write(|tx| pos_store::sync::apply_pulled(tx, &changes, &page.cursor, clock.now_ms()))
+            .expect("the pulled batch applies");
+        cursor = Some(page.cursor);
+        if !page.has_more {
+            break;
+        }
+    }
+    for d in [&day, &next] {
+        assert_eq!(
+            other.billing_summary(Some(d)).expect("the second till's summary"),
+            app.billing_summary(Some(d)).expect("the first till's summary"),
+            "a till that pulled the sales reports {d} like the till that made them"
         );
     }
 
