@@ -90,10 +90,20 @@ test-cache-on:
 test-cache-off:
 	POS_CACHE=off $(CARGO) nextest run -p pos-app -p pos-server -p pos-e2e --no-fail-fast
 
-## Criterion benchmarks and the percentile table (see docs/PERFORMANCE.md).
+## The standard benchmarks (see docs/PERFORMANCE.md; about 30 minutes): criterion means,
+## then pos-bench: the till's paths beside plain SQLite and a Redis GET (redis-server from
+## Debian, installed when missing) and a till with a million paid orders; the replayed
+## days; 100 tills syncing with the server on a private PostgreSQL (fsync on) in
+## target/bench/pg. Tables on screen, JSON in target/bench/.
 bench:
+	@command -v redis-server >/dev/null 2>&1 || { echo "Installing redis-server (Debian)"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server; }
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { apt-get update && apt-get install -y postgresql-15; }
 	$(CARGO) bench -p pos-app --bench till
-	$(CARGO) run --release -p pos-app --example latency
+	$(CARGO) run --release -p pos-bench -- till --history 1000000
+	$(CARGO) run --release -p pos-bench -- replay
+	env -u DATABASE_URL $(CARGO) run --release -p pos-bench -- server
 
 ## Opens (or creates) a demo till in ./data and prints what it holds.
 demo:

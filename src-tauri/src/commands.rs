@@ -5,6 +5,8 @@
 //! Arguments are named in snake_case on both sides (`rename_all`), the same names the
 //! Rust views use, so the UI sends `{order_id}` and never has to translate.
 
+use pos_app::Need;
+use pos_app::staff::{Approval, VoidLine};
 use pos_app::{
     AddLine, App, AppError, BillView, CacheReport, ClearReport, CustomerBalance, DaySummary, ListOrders,
     OrdersPage, PaymentReceipt, RecordPayment, SettleBalance, WarmUpReport,
@@ -18,7 +20,7 @@ use crate::Till;
 type Reply<T> = Result<T, AppError>;
 
 /// Runs `f` against the engine on the blocking pool.
-async fn blocking<T, F>(till: &Till, f: F) -> Reply<T>
+pub(crate) async fn blocking<T, F>(till: &Till, f: F) -> Reply<T>
 where
     T: Send + 'static,
     F: FnOnce(&App) -> Reply<T> + Send + 'static,
@@ -44,7 +46,11 @@ pub async fn profile_lite(till: State<'_, Till>) -> Reply<ProfileLite> {
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip_all, err)]
 pub async fn update_profile(till: State<'_, Till>, profile: Profile) -> Reply<Profile> {
-    blocking(&till, move |a| a.update_profile(profile).map(|p| (*p).clone())).await
+    let by = till.session(Need::Manager)?;
+    blocking(&till, move |a| {
+        a.update_profile_by(&by, profile).map(|p| (*p).clone())
+    })
+    .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -71,6 +77,8 @@ pub async fn add_line(till: State<'_, Till>, input: AddLine) -> Reply<Order> {
     blocking(&till, move |a| a.add_line(input)).await
 }
 
+/// Voids a line as the logged-in member; `approver` (a manager's id and PIN) is needed
+/// when a cashier voids after the kitchen has the order.
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip_all, err)]
 pub async fn void_line(
@@ -78,8 +86,16 @@ pub async fn void_line(
     order_id: OrderId,
     line_id: LineId,
     reason: String,
+    approver: Option<Approval>,
 ) -> Reply<Order> {
-    blocking(&till, move |a| a.void_line(order_id, line_id, &reason)).await
+    let by = till.session(Need::Staff)?;
+    let input = VoidLine {
+        order_id,
+        line_id,
+        reason,
+        approver,
+    };
+    blocking(&till, move |a| a.void_line_by(&by, input)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -8,10 +8,19 @@
 //! - [`run`]: the binary's entry point: logging, data directory, the window.
 //! - [`build`]: the app over any [`tauri::Runtime`], so tests pass `tauri::test::mock_builder()`.
 //! - [`commands`]: the `#[tauri::command]`s, one per use case.
+//! - [`staff`]: the login screen's, session and staff-management commands.
+//! - [`access`]: which commands need a session or a manager, checked for every invoke.
 //! - [`state`]: [`state::Till`], the one managed state, and the data-directory rules.
+//! - [`sync`]: sync commands (status, enroll, push now, disconnect, rejections) and the
+//!   start of the sync driver when the till is enrolled.
+//! - [`backups`]: backup commands and the daily backup task.
 
+pub mod access;
+pub mod backups;
 pub mod commands;
+pub mod staff;
 pub mod state;
+pub mod sync;
 
 use std::path::PathBuf;
 
@@ -19,9 +28,10 @@ use tauri::{Manager, Runtime};
 
 pub use state::Till;
 
-/// Registers the commands on `builder`; the caller adds the state (a [`Till`]).
+/// Registers the commands on `builder`; the caller adds the state (a [`Till`]). Every
+/// invoke passes [`access::check`] first: a refused one never reaches its command.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![
+    let handler: fn(tauri::ipc::Invoke<R>) -> bool = tauri::generate_handler![
         commands::profile,
         commands::profile_lite,
         commands::update_profile,
@@ -41,7 +51,31 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         commands::cache_stats,
         commands::clear_cache,
         commands::warm_up,
-    ])
+        sync::sync_status,
+        sync::sync_enroll,
+        sync::sync_push_now,
+        sync::sync_disconnect,
+        sync::sync_rejections,
+        sync::acknowledge_rejection,
+        backups::backup_now,
+        backups::list_backups,
+        staff::list_staff,
+        staff::login,
+        staff::create_first_manager,
+        staff::session,
+        staff::lock,
+        staff::touch,
+        staff::create_staff,
+        staff::update_staff,
+        staff::reset_pin,
+    ];
+    builder.invoke_handler(move |invoke| match access::check(&invoke) {
+        Ok(()) => handler(invoke),
+        Err(e) => {
+            invoke.resolver.reject(e);
+            true
+        }
+    })
 }
 
 /// Starts the till: opens (or creates, with the demo restaurant) the database in the data
@@ -61,6 +95,8 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             let till = Till::open(&dir)?;
+            sync::start(&till);
+            backups::start_daily(&till);
             app.manage(till);
             Ok(())
         })

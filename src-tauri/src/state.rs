@@ -4,13 +4,20 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pos_app::{App, AppConfig};
+use pos_app::{App, AppConfig, AppError, BackupPolicy, Need, Session, TillLock};
+use pos_sync::Link;
 
 /// The engine shared by every command. `App` is `Sync` and every call takes `&self`, so an
 /// `Arc` is enough: no lock here (the store serialises writers itself).
 #[derive(Debug, Clone)]
 pub struct Till {
     pub app: Arc<App>,
+    /// The link to the sync server (idle until enrolled); see [`crate::sync`].
+    pub link: Arc<Link>,
+    /// Where daily backups go and how many are kept; see [`crate::backups`].
+    pub backups: BackupPolicy,
+    /// Who is logged in at this till; checked before every command ([`crate::access`]).
+    pub lock: Arc<TillLock>,
 }
 
 impl Till {
@@ -20,6 +27,7 @@ impl Till {
         std::fs::create_dir_all(dir)?;
         let mut config = AppConfig::new(dir.join("till.db"));
         config.load_demo = true;
+        let backups = BackupPolicy::for_database(&config.db_path);
         let app = App::open(config)?;
         match app.warm_up() {
             Ok(w) => tracing::info!(
@@ -30,7 +38,18 @@ impl Till {
             Err(e) => tracing::warn!(error = %e, "warm-up failed; reads will fill the caches"),
         }
         tracing::info!(dir = %dir.display(), "till opened");
-        Ok(Till { app: Arc::new(app) })
+        let app = Arc::new(app);
+        Ok(Till {
+            link: Arc::new(Link::new(app.clone())),
+            app,
+            backups,
+            lock: Arc::new(TillLock::from_env()),
+        })
+    }
+
+    /// The session a command acts as (`locked` / `forbidden` otherwise).
+    pub fn session(&self, need: Need) -> Result<Session, AppError> {
+        self.lock.require(need, self.app.now_ms())
     }
 }
 

@@ -455,3 +455,179 @@ async fn two_tills_editing_one_order_offline_converge_with_paid_winning() {
     db_.stop().await;
     server.stop().await;
 }
+
+fn fast(cfg: &mut DriverConfig) {
+    cfg.engine.backoff_base_ms = 50;
+    cfg.engine.backoff_max_ms = 500;
+}
+
+async fn wait_for(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) {
+    let t0 = Instant::now();
+    while !ok() {
+        assert!(t0.elapsed() < limit, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Till B is enrolled through `pos_sync::Link` (as the desktop does), edits an order that
+/// till A paid while the server was down, and pushes after A: the server rejects B's edit;
+/// B stores the rejection with the ack, keeps it across a restart of its link, shows it
+/// until the cashier acknowledges it, and adopts the server's order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_offline_edit_is_stored_on_the_till_and_shown_until_acknowledged() {
+    let mut server = Server::spawn().await;
+    let org = admin::create_org(&server.db, "Idli House").await.expect("org");
+    let (a, b) = (till(), till());
+    let da = driver(&a, &server.url, server.enroll(org, "Till A").await);
+
+    let link = pos_sync::Link::with_tuning(b.app.clone(), fast);
+    assert_eq!(
+        link.status().await.expect("status").state,
+        pos_sync::Connectivity::NotConfigured,
+        "a new till is offline-only"
+    );
+    let bad = link
+        .enroll(&server.url, "not-a-code")
+        .await
+        .expect_err("an unknown code is refused");
+    assert_eq!(
+        bad.field.as_deref(),
+        Some("code"),
+        "shown next to the code field: {bad:?}"
+    );
+    let nowhere = link
+        .enroll("http://127.0.0.1:9", "whatever")
+        .await
+        .expect_err("nothing listens there");
+    assert_eq!(nowhere.field.as_deref(), Some("server_url"), "{nowhere:?}");
+    let code = admin::enrollment_code(&server.db, org).await.expect("code");
+    let view = link
+        .enroll(&format!("{}/", server.url), &code)
+        .await
+        .expect("B enrolls");
+    assert_eq!(view.server_url.as_deref(), Some(server.url.as_str()));
+    let stored = b
+        .app
+        .store()
+        .read(pos_store::sync_config::load)
+        .expect("read")
+        .expect("the enrollment is stored in the till's SQLite");
+    assert_eq!(stored.device_token.len(), 64, "the token from the server");
+    assert!(
+        !serde_json::to_string(&view)
+            .expect("json")
+            .contains(&stored.device_token),
+        "the view the UI gets never carries the token"
+    );
+
+    let order = a
+        .app
+        .create_order(NewOrder {
+            order_type: Some(OrderType::Takeaway),
+            ..NewOrder::default()
+        })
+        .expect("an order");
+    let sku = pos_app::demo::demo_menu()[0].sku.clone();
+    let line = |qty: &str| AddLine {
+        order_id: order.id,
+        sku: sku.clone(),
+        qty: qty.into(),
+        discount: None,
+        note: None,
+        request_id: None,
+    };
+    a.app.add_line(line("1")).expect("a line");
+    wait_for("B to see A's order", Duration::from_secs(10), || {
+        order_state(&b.app, order.id).map(|s| s.1) == Some(1)
+    })
+    .await;
+
+    server.stop().await;
+    let due = a.app.calculate_bill(order.id).expect("bill").due;
+    a.app
+        .record_payment(RecordPayment {
+            order_id: order.id,
+            tenders: vec![Tender {
+                method: PaymentMethod::Cash,
+                amount: due,
+                reference: None,
+            }],
+            request_id: None,
+        })
+        .expect("A is paid");
+    b.app.add_line(line("2")).expect("B adds a line while offline");
+    // B's till closes before the network returns; A pushes its payment first.
+    link.stop().await;
+    server.restart().await;
+    wait_for("A to push its payment", Duration::from_secs(20), || {
+        a.app
+            .store()
+            .read(pos_store::outbox::pending_count)
+            .expect("depth")
+            == 0
+    })
+    .await;
+
+    // B starts again: the link finds its enrollment in SQLite.
+    let link = pos_sync::Link::with_tuning(b.app.clone(), fast);
+    assert!(
+        link.start().await.expect("start"),
+        "the stored enrollment is used"
+    );
+    wait_for("B's rejection", Duration::from_secs(20), || {
+        !b.app.sync_rejections().expect("rejections").is_empty()
+    })
+    .await;
+    let rejections = b.app.sync_rejections().expect("rejections");
+    assert_eq!(rejections.len(), 1, "one edit was refused: {rejections:?}");
+    let r = &rejections[0];
+    assert_eq!(r.intent, "order.add_line");
+    assert_eq!(r.order_id, Some(order.id));
+    assert_eq!(
+        r.order_number,
+        Some(i64::from(order.number)),
+        "B knows the order's number"
+    );
+    assert!(
+        r.reason.contains("paid"),
+        "the cashier is told why: {:?}",
+        r.reason
+    );
+    assert_eq!(
+        order_state(&b.app, order.id).map(|s| (s.0, s.1)),
+        Some(("paid".to_owned(), 1)),
+        "B adopted the server's order in the same transaction"
+    );
+    let status = link.status().await.expect("status");
+    assert_eq!(status.rejections, 1, "the badge counts it: {status:?}");
+    assert_eq!(
+        status.outbox_depth, 0,
+        "the rejected edit does not block the queue"
+    );
+
+    b.app.acknowledge_rejection(r.mutation_id).expect("acknowledged");
+    assert!(
+        b.app.sync_rejections().expect("rejections").is_empty(),
+        "dismissed"
+    );
+    assert_eq!(link.status().await.expect("status").rejections, 0);
+    let kept = b
+        .app
+        .store()
+        .read(|c| pos_store::rejections::recent(c, 10))
+        .expect("history");
+    assert_eq!(kept.len(), 1, "kept as a record after acknowledgement");
+
+    let off = link.disconnect().await.expect("disconnect");
+    assert_eq!(off.state, pos_sync::Connectivity::NotConfigured);
+    assert!(
+        b.app
+            .store()
+            .read(pos_store::sync_config::load)
+            .expect("read")
+            .is_none(),
+        "the token is forgotten"
+    );
+    da.stop().await;
+    server.stop().await;
+}

@@ -3,21 +3,9 @@
 import { invoke } from "@tauri-apps/api/core";
 
 export type Money = number;
-export type ErrorCode =
-  | "not_found"
-  | "validation"
-  | "conflict"
-  | "forbidden"
-  | "unauthenticated"
-  | "storage"
-  | "internal";
-
-export interface AppError {
-  code: ErrorCode;
-  message: string;
-  field?: string;
-  retryable: boolean;
-}
+// Generated from the Rust types (ui/src/generated, checked by the Rust tests).
+import type { AppError, ErrorCode } from "./generated/pos_app";
+export type { AppError, ErrorCode };
 
 export type OrderType = "dine_in" | "takeaway" | "delivery";
 export type OrderStatus = "open" | "sent_to_kitchen" | "served" | "billed" | "paid" | "void";
@@ -78,7 +66,7 @@ export interface OrderLine {
   note: string;
   sent_to_kitchen: boolean;
   added_at_ms: number;
-  void: { reason: string; at_ms: number } | null;
+  void: { reason: string; at_ms: number; voided_by?: string; approved_by?: string } | null;
 }
 export interface Payment {
   id: string;
@@ -291,11 +279,16 @@ export function toAppError(e: unknown): AppError {
   return { code: "internal", message: typeof e === "string" ? e : String(e), retryable: false };
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+/** Called when any command answers `locked` (no session, or it went idle). */
+export const lockedHook: { onLocked: (() => void) | null } = { onLocked: null };
+
+export async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
-    throw toAppError(e);
+    const err = toAppError(e);
+    if (err.code === "locked") lockedHook.onLocked?.();
+    throw err;
   }
 }
 
@@ -318,8 +311,8 @@ export const api = {
     note: string | null;
     request_id: string;
   }) => call<Order>("add_line", { input }),
-  voidLine: (orderId: string, lineId: string, reason: string) =>
-    call<Order>("void_line", { order_id: orderId, line_id: lineId, reason }),
+  voidLine: (orderId: string, lineId: string, reason: string, approver: { staff_id: string; pin: string } | null = null) =>
+    call<Order>("void_line", { order_id: orderId, line_id: lineId, reason, approver }),
   setOrderDiscount: (orderId: string, discount: Discount | null) =>
     call<Order>("set_order_discount", { order_id: orderId, discount }),
   setStatus: (orderId: string, status: OrderStatus) =>

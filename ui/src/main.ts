@@ -8,6 +8,11 @@ import { mountOrders } from "./screens/orders";
 import { mountSell, openOrder } from "./screens/sell";
 import { mountSettings, unmountSettings } from "./screens/settings";
 import { mountSummary } from "./screens/summary";
+import { rejectionBanner, startSyncBar, syncBadge } from "./syncBar";
+import { lockTill, watchIdle, whoBlock } from "./lock";
+import { current as staffSession, isManager } from "./session";
+import { showLogin } from "./screens/login";
+import { staffApi, type Session } from "./staff-api";
 
 type Screen = "sell" | "orders" | "customers" | "summary" | "settings";
 // Inline SVG icons: no icon font, nothing fetched, the same on every machine.
@@ -37,17 +42,26 @@ const nav = h("nav", { class: "rail", "aria-label": "Screens" });
 const main = h("main", { class: "screen" });
 let current: Screen = "sell";
 
+/** Screens this session may open: Settings is for managers (the backend refuses its commands to cashiers too). */
+function allowed(screen: Screen): boolean {
+  return screen !== "settings" || isManager();
+}
+
 function show(screen: Screen): void {
+  if (!allowed(screen)) screen = "sell";
   if (current === "settings" && screen !== "settings") unmountSettings();
   current = screen;
   document.body.dataset.screen = screen;
   replace(
     nav,
     h("div", { class: "brand", title: shared.profile?.name ?? "" }, "S"),
-    SCREENS.map((s) =>
+    SCREENS.filter((s) => allowed(s.id)).map((s) =>
       h("button", { class: `nav-btn${s.id === screen ? " active" : ""}`, "data-nav": s.id, title: `${s.label} (${s.key})`, "aria-current": s.id === screen ? "page" : undefined, onclick: () => show(s.id) },
         icon(s.id), h("span", {}, s.label)),
     ),
+    h("div", { class: "rail-spacer" }),
+    syncBadge,
+    whoBlock(),
   );
   main.className = `screen screen-${screen}`;
   switch (screen) {
@@ -63,22 +77,48 @@ document.addEventListener("keydown", (e) => {
   const s = SCREENS.find((x) => x.key === e.key);
   if (s) {
     e.preventDefault();
-    show(s.id);
+    if (allowed(s.id)) show(s.id);
+  } else if (e.key === "F12" && staffSession.session) {
+    e.preventDefault();
+    lockTill();
   }
 });
+
+let opened = false;
+
+/** After each login: the first one opens the till; later ones redraw the rail for the new member and keep the screen (and the ticket). */
+function unlocked(_s: Session): void {
+  if (!opened) {
+    void start();
+    return;
+  }
+  show(allowed(current) ? current : "sell");
+}
 
 async function start(): Promise<void> {
   replace(app, h("div", { class: "boot" }, "Opening the till…"));
   try {
+    if (!staffSession.session) {
+      const st = await staffApi.session();
+      staffSession.lockAfterMs = st.lock_after_ms;
+      staffSession.session = st.session;
+      if (!st.session) {
+        await showLogin(unlocked);
+        return;
+      }
+    }
     await loadShared();
   } catch (e) {
     const err = e as AppError;
     replace(app, h("div", { class: "boot error" }, h("h1", {}, "The till could not start"), h("p", {}, err.message), h("button", { class: "primary", onclick: () => void start() }, "Try again")));
     return;
   }
-  replace(app, nav, main, h("div", { id: "toasts", "aria-live": "polite" }));
+  replace(app, nav, rejectionBanner, main, h("div", { id: "toasts", "aria-live": "polite" }));
+  startSyncBar();
   document.title = `${shared.profile?.name ?? "Till"} · Saffron POS`;
+  opened = true;
   show("sell");
 }
 
+watchIdle(unlocked);
 void start();

@@ -1,5 +1,14 @@
 // Pure logic of the sell screen: grouping lines for the ticket, menu search, tenders.
-import type { BillView, Discount, MenuItem, Money, OrderLine, PaymentMethod, Tender } from "./api";
+import type { BillView, Discount, MenuItem, Money, Order, OrderLine, PaymentMethod, Tender } from "./api";
+
+/**
+ * Whether the ticket offers qty +/- and discounts: the engine accepts line edits while
+ * the order is open, with the kitchen or served, and nothing has been paid yet. Billed,
+ * paid, void and part-paid orders show their lines read-only.
+ */
+export function canEditLines(o: Order): boolean {
+  return (o.status === "open" || o.status === "sent_to_kitchen" || o.status === "served") && o.payments.length === 0;
+}
 
 /** Live lines of one SKU at one discount, shown as one ticket row. */
 export interface TicketRow {

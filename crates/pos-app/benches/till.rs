@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Criterion reports means and medians; the p50/p99/p999 of each path next to its budget
-//! come from `cargo run --release -p pos-app --example latency`.
+//! come from `cargo run --release -p pos-bench -- till`.
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -193,15 +193,41 @@ impl App {
         &self,
         f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Mutation, DomainEvent)>,
     ) -> Result<T> {
+        self.write_many(|tx, now| f(tx, now).map(|(out, m, e)| (out, vec![m], Some(e))))
+    }
+
+    /// [`App::write`] for data no cache holds (staff): the event is optional.
+    pub(crate) fn write_uncached<T>(
+        &self,
+        f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Mutation, Option<DomainEvent>)>,
+    ) -> Result<T> {
+        self.write_many(|tx, now| f(tx, now).map(|(out, m, e)| (out, vec![m], e)))
+    }
+
+    /// The one write path: the rows and one outbox row per mutation (in order) commit
+    /// together, then the event (if any) reaches the caches.
+    pub(crate) fn write_many<T>(
+        &self,
+        f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Vec<Mutation>, Option<DomainEvent>)>,
+    ) -> Result<T> {
         let now = self.clock.now_ms();
-        let mutation_id = MutationId::from_uuid(self.ids.make(now));
         let (out, event) = self.store.write(|tx| {
-            let (out, mutation, event) = f(tx, now)?;
-            pos_store::outbox::append(tx, mutation_id, &mutation, now)?;
+            let (out, mutations, event) = f(tx, now)?;
+            self.append_outbox(tx, &mutations, now)?;
             Ok::<_, AppError>((out, event))
         })?;
-        self.apply_event(&event);
+        if let Some(event) = &event {
+            self.apply_event(event);
+        }
         Ok(out)
+    }
+
+    fn append_outbox(&self, tx: &WriteTx<'_>, mutations: &[Mutation], now: i64) -> Result<()> {
+        for m in mutations {
+            let mutation_id = MutationId::from_uuid(self.ids.make(now));
+            pos_store::outbox::append(tx, mutation_id, m, now)?;
+        }
+        Ok(())
     }
 
     /// [`App::write`] made idempotent by a client request id (one per user action: a tap
@@ -215,13 +241,41 @@ impl App {
         input: &impl Serialize,
         f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Mutation, DomainEvent)>,
     ) -> Result<T> {
+        self.write_once_many(request_id, use_case, input, |tx, now| {
+            f(tx, now).map(|(out, m, e)| (out, vec![m], Some(e)))
+        })
+    }
+
+    /// [`App::write_once`] with an optional event (see [`App::write_uncached`]).
+    pub(crate) fn write_once_uncached<T: Serialize + DeserializeOwned>(
+        &self,
+        request_id: Option<Uuid>,
+        use_case: &'static str,
+        input: &impl Serialize,
+        f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Mutation, Option<DomainEvent>)>,
+    ) -> Result<T> {
+        self.write_once_many(request_id, use_case, input, |tx, now| {
+            f(tx, now).map(|(out, m, e)| (out, vec![m], e))
+        })
+    }
+
+    /// [`App::write_once`] for a write that appends several outbox rows (one per effect,
+    /// in order: a ticket of lines is one commit, each line its own `order.add_line`).
+    /// Still one transaction: the rows, every outbox row and the request record commit
+    /// together or not at all.
+    pub(crate) fn write_once_many<T: Serialize + DeserializeOwned>(
+        &self,
+        request_id: Option<Uuid>,
+        use_case: &'static str,
+        input: &impl Serialize,
+        f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Vec<Mutation>, Option<DomainEvent>)>,
+    ) -> Result<T> {
         let Some(request_id) = request_id else {
-            return self.write(f);
+            return self.write_many(f);
         };
+        let now = self.clock.now_ms();
         let key = request_id.to_string();
         let input = serde_json::to_string(input).map_err(|e| AppError::internal(e.to_string()))?;
-        let now = self.clock.now_ms();
-        let mutation_id = MutationId::from_uuid(self.ids.make(now));
         let outcome = self.store.write(|tx| {
             if let Some(seen) = requests::find(tx, &key)? {
                 if seen.use_case != use_case || seen.input != input {
@@ -234,8 +288,8 @@ impl App {
                     serde_json::from_str(&seen.result).map_err(|e| AppError::internal(e.to_string()))?;
                 return Ok((out, None));
             }
-            let (out, mutation, event) = f(tx, now)?;
-            pos_store::outbox::append(tx, mutation_id, &mutation, now)?;
+            let (out, mutations, event) = f(tx, now)?;
+            self.append_outbox(tx, &mutations, now)?;
             let result = serde_json::to_string(&out).map_err(|e| AppError::internal(e.to_string()))?;
             let recorded = requests::Recorded {
                 use_case: use_case.to_owned(),
@@ -243,7 +297,7 @@ impl App {
                 result,
             };
             requests::record(tx, &key, &recorded, now)?;
-            Ok::<_, AppError>((out, Some(event)))
+            Ok::<_, AppError>((out, event))
         })?;
         if let (_, Some(event)) = &outcome {
             self.apply_event(event);

@@ -4,8 +4,8 @@
 use pos_core::order::NewOrder;
 use pos_core::profile::{GstHalf, PricingMode, TaxRegistration, TaxRoundingLevel, gstin_check_char};
 use pos_core::{
-    Currency, Money, OrderType, PaymentMethod, Percent, Profile, Rounding, TaxClass, TaxRate, TaxSplit,
-    Tender,
+    Currency, Money, OrderStatus, OrderType, PaymentMethod, Percent, Profile, Rounding, TaxClass, TaxRate,
+    TaxSplit, Tender,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -258,12 +258,22 @@ pub const DEMO_CUSTOMERS: &[(&str, &str, i64)] = &[
     ("97411-22334", "Meera Iyer", 2_000),
 ];
 
+/// The demo restaurant's staff: (name, role, PIN). Printed in the README; a real
+/// restaurant creates its own first manager instead.
+pub const DEMO_STAFF: &[(&str, pos_core::Role, &str)] = &[
+    ("Meera (manager)", pos_core::Role::Manager, "1234"),
+    ("Ravi (cashier)", pos_core::Role::Cashier, "1111"),
+];
+
 /// Loads the demo restaurant through the normal use cases, so it is real data: the profile,
 /// the menu, customers, a few on-account sales and a settlement, and two open tables.
 pub fn load_demo(app: &App) -> Result<()> {
     let _span = tracing::info_span!("load_demo").entered();
     app.update_profile(demo_profile())?;
     app.import_menu(demo_menu())?;
+    for (name, role, pin) in DEMO_STAFF {
+        crate::usecases::staff::add_demo_member(app, name, *role, pin)?;
+    }
     for (phone, name, limit) in DEMO_CUSTOMERS {
         app.upsert_customer(CustomerInput {
             phone: (*phone).into(),
@@ -468,9 +478,94 @@ pub fn generate_large(app: &App, sizes: LargeData, seed: u64) -> Result<()> {
             Ok::<_, AppError>(())
         })?;
     }
+    generate_paid_history(app, &items, &class, sizes.paid_orders, &mut rng)?;
     // These rows went in behind the caches (no domain event): drop what they hold, or a
     // floor cached by the warm-up would keep serving the orders from before.
     app.clear_cache()?;
+    Ok(())
+}
+
+/// Paid orders of past business days (1,000 a day, going back from yesterday), each with
+/// 3 lines, a cash payment and its stored bill snapshot (invoice numbers from the till's
+/// counter): the history a till accumulates over years. Written straight through the
+/// store in transactions of 5,000 orders; computes each bill with the tax engine.
+fn generate_paid_history(
+    app: &App,
+    items: &[pos_core::MenuItem],
+    class: &pos_core::TaxClass,
+    count: usize,
+    rng: &mut StdRng,
+) -> Result<()> {
+    if count == 0 || items.is_empty() {
+        return Ok(());
+    }
+    const PER_DAY: usize = 1_000;
+    const DAY_MS: i64 = 86_400_000;
+    let profile = app.profile()?;
+    let settings = pos_core::bill::TaxSettings::from(&*profile);
+    let today_start = app.now_ms() - DAY_MS;
+    for chunk_start in (0..count).step_by(5_000) {
+        app.store().write(|tx| {
+            for n in chunk_start..(chunk_start + 5_000).min(count) {
+                let days_back = (n / PER_DAY) as i64 + 1;
+                let at = today_start - (days_back - 1) * DAY_MS - ((n % PER_DAY) as i64 * 50_000);
+                let day = app.day_of(&profile, at);
+                let id = pos_core::OrderId::from_uuid(app.ids.make(at));
+                let mut order = pos_core::Order::open(
+                    id,
+                    (n % PER_DAY) as u32 + 1,
+                    &NewOrder {
+                        order_type: Some(OrderType::Takeaway),
+                        ..NewOrder::default()
+                    },
+                    "91",
+                    day.clone(),
+                    at,
+                )?;
+                for _ in 0..3 {
+                    let item = &items[rng.random_range(0..items.len())];
+                    order.lines.push(pos_core::OrderLine {
+                        id: pos_core::LineId::from_uuid(app.ids.make(at)),
+                        sku: item.sku.clone(),
+                        name: item.name.clone(),
+                        qty: pos_core::Quantity::units(rng.random_range(1..3))?,
+                        unit_price: item.price,
+                        tax_class: class.code.clone(),
+                        tax_rate: class.rate,
+                        tax_split: class.split,
+                        discount: None,
+                        note: String::new(),
+                        sent_to_kitchen: true,
+                        added_at_ms: at,
+                        void: None,
+                    });
+                }
+                let bill = pos_core::bill::calculate(&order.lines, None, &settings)?;
+                order.status = OrderStatus::Paid;
+                order.version = 6;
+                order.updated_at_ms = at + 600_000;
+                pos_store::orders::insert_order(tx, &order)?;
+                for (i, line) in order.lines.iter().enumerate() {
+                    pos_store::orders::insert_line(tx, id, i, line)?;
+                }
+                let payment = pos_core::Payment {
+                    id: pos_core::PaymentId::from_uuid(app.ids.make(at)),
+                    method: PaymentMethod::Cash,
+                    amount: bill.total,
+                    tendered: bill.total,
+                    change: Money::ZERO,
+                    reference: None,
+                    customer_phone: None,
+                    at_ms: at + 600_000,
+                };
+                pos_store::orders::insert_payment(tx, id, &payment, &day)?;
+                let invoice = tx.next_counter("invoice")?;
+                let invoice_no = format!("{}{:06}", profile.invoice_prefix, invoice);
+                pos_store::orders::insert_bill(tx, id, &invoice_no, &day, &bill, at + 600_000)?;
+            }
+            Ok::<_, AppError>(())
+        })?;
+    }
     Ok(())
 }
 

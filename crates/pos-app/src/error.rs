@@ -9,6 +9,7 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// Stable error codes. Never rename one: the UI and integrations match on them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The thing asked for does not exist. Caller's fault; retrying won't help.
@@ -19,13 +20,24 @@ pub enum ErrorCode {
     Conflict,
     /// The user may not do this (needs a manager).
     Forbidden,
-    /// No valid login.
+    /// No valid login: a PIN that was not accepted. Caller's fault; retry with the right PIN.
     Unauthenticated,
+    /// The till is locked: nobody is logged in, or the session ended after inactivity.
+    /// Log in again; the ticket being built is kept.
+    Locked,
+    /// Too many wrong PINs in a row: this member's logins are refused for a while (the
+    /// message says until when). Retrying before then does not help.
+    PinLocked,
+    /// The action needs a manager's approval (a manager's PIN) first.
+    ApprovalRequired,
     /// The database failed (disk, lock, a file from a newer version). Not the caller's
     /// fault; [`AppError::retryable`] says whether trying again may help.
     Storage,
     /// A bug. Not the caller's fault.
     Internal,
+    /// Another machine (the sync server) could not be reached or answered badly. Not the
+    /// caller's fault; trying again later may help.
+    Unavailable,
 }
 
 impl ErrorCode {
@@ -36,20 +48,26 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Locked => "locked",
+            ErrorCode::PinLocked => "pin_locked",
+            ErrorCode::ApprovalRequired => "approval_required",
             ErrorCode::Storage => "storage",
             ErrorCode::Internal => "internal",
+            ErrorCode::Unavailable => "unavailable",
         }
     }
 }
 
 /// A use case's failure.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[error("{message}")]
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
     /// The input field at fault, so the UI can show the message next to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub field: Option<String>,
     /// Whether the same call may succeed if tried again unchanged (the database was busy).
     #[serde(default)]
@@ -81,6 +99,14 @@ impl AppError {
 
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Internal, message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Forbidden, message)
+    }
+
+    pub fn locked() -> Self {
+        Self::new(ErrorCode::Locked, "the till is locked: log in with your PIN")
     }
 }
 

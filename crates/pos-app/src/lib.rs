@@ -9,30 +9,42 @@
 //! # Layout
 //! - [`App`]: opening the till, its caches and the event plumbing ([`app`]).
 //! - [`usecases`]: one module per area: profile and menu, orders, payments, customers,
-//!   day summary, cache administration.
+//!   day summary, cache administration, staff.
+//! - [`backup`]: daily copies of the database through SQLite's online backup API, with
+//!   retention.
 //! - [`cache`]: [`cache::MeasuredCache`], statistics and the invalidation table.
 //! - [`config`]: [`AppConfig`] and [`CacheConfig`] (with environment overrides).
 //! - [`clock`]: [`Clock`] (system or manual) and UUIDv7 [`clock::Ids`].
 //! - [`views`]: inputs and outputs of the use cases.
+//! - [`staff`]: sessions and the till's idle lock ([`staff::TillLock`]), PIN hashing
+//!   (argon2id), the staff use cases' inputs and outputs.
 //! - [`error`]: [`AppError`] with stable codes.
 //! - [`demo`]: the demo restaurant and the large-data generator for benchmarks.
+//! - [`typescript`]: the check that keeps `ui/src/generated/*.ts` equal to the Rust types.
 //! - [`workload`]: a seeded, replayable restaurant day (hit ratio and staleness check).
 
 pub mod app;
+pub mod backup;
 pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod staff;
+pub mod typescript;
 pub mod usecases;
 pub mod views;
 pub mod workload;
 
 pub use app::App;
+pub use backup::{BackupInfo, BackupPolicy, BackupReport};
 pub use cache::{CacheStats, DomainEvent};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{AppConfig, CacheConfig};
 pub use error::{AppError, ErrorCode, Result};
 pub use pos_store::orders::OrderSummary;
+pub use pos_store::rejections::Rejection;
 pub use pos_store::summary::{DaySummary, MethodTotal};
+pub use staff::{Need, Session, TillLock};
+pub use usecases::ticket::{AddLines, TicketLine};
 pub use views::*;

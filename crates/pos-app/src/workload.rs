@@ -424,18 +424,7 @@ impl Checker<'_> {
     }
 
     fn direct_balance(&self, phone: &pos_core::Phone) -> Result<Option<CustomerBalance>> {
-        let Some(customer) = customers::customer(&self.conn, phone)? else {
-            return Ok(None);
-        };
-        let balance = customers::balance(&self.conn, phone)?;
-        Ok(Some(CustomerBalance {
-            phone: phone.clone(),
-            name: customer.name,
-            credit_limit: customer.credit_limit,
-            available_credit: (customer.credit_limit - balance).max(Money::ZERO),
-            balance,
-            recent: customers::recent_entries(&self.conn, phone, RECENT_LEDGER)?,
-        }))
+        direct_balance(&self.conn, phone)
     }
 
     fn balance(&mut self, at: i64, typed: &str, answer: Option<&CustomerBalance>) -> Result<()> {
@@ -1107,11 +1096,28 @@ fn ratio(hits: u64, misses: u64) -> f64 {
     }
 }
 
+/// A customer's balance read straight from SQLite, bypassing the caches: what a balance
+/// miss computes. The replay's checker and the benchmarks' "direct SQLite" column use it.
+pub fn direct_balance(conn: &ReadConn<'_>, phone: &pos_core::Phone) -> Result<Option<CustomerBalance>> {
+    let Some(customer) = customers::customer(conn, phone)? else {
+        return Ok(None);
+    };
+    let balance = customers::balance(conn, phone)?;
+    Ok(Some(CustomerBalance {
+        phone: phone.clone(),
+        name: customer.name,
+        credit_limit: customer.credit_limit,
+        available_credit: (customer.credit_limit - balance).max(Money::ZERO),
+        balance,
+        recent: customers::recent_entries(conn, phone, RECENT_LEDGER)?,
+    }))
+}
+
 // ---------------------------------------------------------------------------------------
 // The large till the benchmarks run on.
 
-/// A till filled with [`crate::demo::generate_large`] data, for benchmarks and the
-/// latency tool: the demo restaurant plus the generated menu, floor, customers and ledger,
+/// A till filled with [`crate::demo::generate_large`] data, for the benchmarks
+/// (`pos-bench till`, criterion): the demo restaurant plus the generated menu, floor, customers and ledger,
 /// and one open order of 20 lines.
 #[derive(Debug)]
 pub struct LargeTill {
@@ -1124,6 +1130,28 @@ pub struct LargeTill {
     pub skus: Vec<String>,
     /// An open order with 20 lines.
     pub order_20: OrderId,
+}
+
+/// An open dine-in order with 20 lines (some discounted) at table T99.
+fn open_order_of_20(app: &App, skus: &[String]) -> Result<OrderId> {
+    let order_20 = app
+        .create_order(NewOrder {
+            order_type: Some(OrderType::DineIn),
+            table: Some("T99".into()),
+            ..NewOrder::default()
+        })?
+        .id;
+    for i in 0..20 {
+        app.add_line(AddLine {
+            order_id: order_20,
+            sku: skus[(i * 37) % skus.len()].clone(),
+            qty: if i % 3 == 0 { "2".into() } else { "1".into() },
+            discount: (i % 7 == 0).then(|| Discount::Percent(Percent::from_bps(1000).unwrap_or_default())),
+            note: None,
+            request_id: None,
+        })?;
+    }
+    Ok(order_20)
 }
 
 /// Opens (creating) the till at `db_path` with `cache`, on the system clock, and fills it.
@@ -1146,23 +1174,42 @@ pub fn large_till(
         .map(|i| format!("GEN-{i:06}"))
         .collect();
     let phones = (0..sizes.customers).map(crate::demo::generated_phone).collect();
-    let order_20 = app
-        .create_order(NewOrder {
-            order_type: Some(OrderType::DineIn),
-            table: Some("T99".into()),
-            ..NewOrder::default()
-        })?
-        .id;
-    for i in 0..20 {
-        app.add_line(AddLine {
-            order_id: order_20,
-            sku: skus[(i * 37) % skus.len()].clone(),
-            qty: if i % 3 == 0 { "2".into() } else { "1".into() },
-            discount: (i % 7 == 0).then(|| Discount::Percent(Percent::from_bps(1000).unwrap_or_default())),
-            note: None,
-            request_id: None,
-        })?;
-    }
+    let order_20 = open_order_of_20(&app, &skus)?;
+    let orders = app.active_orders()?.iter().map(|o| o.id).collect();
+    Ok(LargeTill {
+        app,
+        orders,
+        phones,
+        skus,
+        order_20,
+    })
+}
+
+/// Opens a till that [`large_till`] filled earlier (another process made it, so this one's
+/// memory is the till's alone), with a fresh open order of 20 lines.
+pub fn reopen_large_till(db_path: &std::path::Path, cache: crate::CacheConfig) -> Result<LargeTill> {
+    let config = crate::AppConfig {
+        db_path: db_path.to_owned(),
+        cache,
+        load_demo: false,
+        warm_up: true,
+    };
+    let app = App::open(config)?;
+    let (customers, menu) = app
+        .store()
+        .read(|c| Ok::<_, AppError>((customers::customer_count(c)?, catalog::menu_count(c)?)))?;
+    let generated = usize::try_from(menu)
+        .unwrap_or(0)
+        .saturating_sub(crate::demo::demo_menu().len());
+    let phones = (0..usize::try_from(customers)
+        .unwrap_or(0)
+        .saturating_sub(crate::demo::DEMO_CUSTOMERS.len()))
+        .map(crate::demo::generated_phone)
+        .collect();
+    let skus: Vec<String> = (0..generated.clamp(1, 1_000))
+        .map(|i| format!("GEN-{i:06}"))
+        .collect();
+    let order_20 = open_order_of_20(&app, &skus)?;
     let orders = app.active_orders()?.iter().map(|o| o.id).collect();
     Ok(LargeTill {
         app,

@@ -75,3 +75,8 @@ id_type!(
     DeviceId,
     "device_id"
 );
+id_type!(
+    /// A member of staff (cashier or manager).
+    StaffId,
+    "staff_id"
+);

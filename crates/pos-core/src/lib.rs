@@ -12,6 +12,7 @@
 //! - [`ids`]: UUID newtypes for orders, lines, payments, ledger entries, mutations, devices.
 //! - [`day`]: the business day an instant belongs to (restaurants trade past midnight).
 //! - [`profile`]: the business [`Profile`], its tax classes and rounding settings, the lite view.
+//! - [`staff`]: [`StaffMember`], [`Role`] and the [`Pin`] rules (hashing lives in the app).
 //! - [`menu`]: [`MenuItem`] and [`Sku`].
 //! - [`order`]: [`Order`], its lines and the status state machine.
 //! - [`bill`]: the tax engine: [`bill::calculate`] turns lines and settings into a [`Bill`].
@@ -33,12 +34,13 @@ pub mod order;
 pub mod payment;
 pub mod phone;
 pub mod profile;
+pub mod staff;
 pub mod summary;
 pub mod text;
 
 pub use bill::{Bill, BillLine, TaxLine};
 pub use error::{DomainError, Result};
-pub use ids::{DeviceId, LedgerEntryId, LineId, MutationId, OrderId, PaymentId};
+pub use ids::{DeviceId, LedgerEntryId, LineId, MutationId, OrderId, PaymentId, StaffId};
 pub use ledger::{Customer, LedgerEntry, LedgerKind};
 pub use menu::{MenuItem, Sku};
 pub use money::{Currency, Money, Percent, Quantity, Rounding, TaxRate};
@@ -46,3 +48,4 @@ pub use order::{Discount, Order, OrderLine, OrderStatus, OrderType};
 pub use payment::{AppliedPayment, Payment, PaymentMethod, Tender};
 pub use phone::Phone;
 pub use profile::{Profile, ProfileLite, TaxClass, TaxSplit};
+pub use staff::{Pin, Role, StaffMember};

@@ -15,7 +15,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{LineId, OrderId};
+use crate::ids::{LineId, OrderId, StaffId};
 use crate::limits::{MAX_LINES_PER_ORDER, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_UNIT_PRICE};
 use crate::menu::{MenuItem, Sku};
 use crate::money::{Money, Percent, Quantity, TaxRate};
@@ -170,6 +170,24 @@ impl Discount {
 pub struct LineVoid {
     pub reason: String,
     pub at_ms: i64,
+    /// Who voided it (absent on voids made before staff logins existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voided_by: Option<StaffId>,
+    /// The manager who approved it: a void after the kitchen has the order needs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<StaffId>,
+}
+
+impl LineVoid {
+    /// A void with no staff recorded (imports, pulled mutations of old tills).
+    pub fn new(reason: String, at_ms: i64) -> Self {
+        LineVoid {
+            reason,
+            at_ms,
+            voided_by: None,
+            approved_by: None,
+        }
+    }
 }
 
 /// A line of an order. The item's name, price and tax are copied when the line is added,
@@ -366,6 +384,30 @@ impl Order {
     }
 
     pub fn void_line(&mut self, line_id: LineId, reason: &str, at_ms: i64) -> Result<&OrderLine> {
+        self.void_line_by(line_id, reason, at_ms, None, None)
+    }
+
+    /// Whether voiding `line_id` needs a manager's approval: the kitchen already has the
+    /// order (it was sent, or the line itself was). An unknown line needs none here: the
+    /// void itself reports it.
+    pub fn void_needs_approval(&self, line_id: LineId) -> bool {
+        let sent = self
+            .lines
+            .iter()
+            .find(|l| l.id == line_id)
+            .is_some_and(|l| l.sent_to_kitchen);
+        sent || self.status != OrderStatus::Open
+    }
+
+    /// [`Order::void_line`] recording who voided the line and who approved it.
+    pub fn void_line_by(
+        &mut self,
+        line_id: LineId,
+        reason: &str,
+        at_ms: i64,
+        voided_by: Option<StaffId>,
+        approved_by: Option<StaffId>,
+    ) -> Result<&OrderLine> {
         self.ensure_editable()?;
         let reason = clean("reason", reason, 200, true)?;
         let number = self.number;
@@ -376,7 +418,12 @@ impl Order {
         if self.lines[idx].void.is_some() {
             return Err(DomainError::conflict("this line is already voided"));
         }
-        self.lines[idx].void = Some(LineVoid { reason, at_ms });
+        self.lines[idx].void = Some(LineVoid {
+            reason,
+            at_ms,
+            voided_by,
+            approved_by,
+        });
         self.touch(at_ms);
         Ok(&self.lines[idx])
     }

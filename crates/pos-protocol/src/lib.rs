@@ -11,9 +11,10 @@
 //! - [`PROTOCOL_VERSION`]: bumped on any incompatible change to these types.
 //! - [`sync`]: the push, pull and enroll envelopes and the error body.
 
-use pos_core::ids::{LineId, OrderId};
+use pos_core::ids::{LineId, OrderId, StaffId};
 use pos_core::{
     Bill, Customer, Discount, LedgerEntry, MenuItem, Order, OrderLine, OrderStatus, Payment, Profile,
+    StaffMember,
 };
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,12 @@ pub enum Mutation {
         line_id: LineId,
         reason: String,
         at_ms: i64,
+        /// Who voided the line; absent in payloads written before staff logins.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        voided_by: Option<StaffId>,
+        /// The manager who approved the void (needed once the kitchen has the order).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        approved_by: Option<StaffId>,
     },
     #[serde(rename = "order.set_status")]
     OrderSetStatus {
@@ -64,10 +71,20 @@ pub enum Mutation {
     CustomerUpsert { customer: Customer },
     #[serde(rename = "ledger.settle")]
     LedgerSettle { entry: LedgerEntry },
+    /// `by`: the member who changed it (a manager); absent in payloads from before staff
+    /// logins and from changes made without a session (the demo's first start).
     #[serde(rename = "profile.update")]
-    ProfileUpdate { profile: Box<Profile> },
+    ProfileUpdate {
+        profile: Box<Profile>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<StaffId>,
+    },
     #[serde(rename = "menu.upsert")]
     MenuUpsert { items: Vec<MenuItem> },
+    /// A member of staff created or changed (name, role, active, PIN reset). Carries the
+    /// PIN's argon2id hash, never the PIN.
+    #[serde(rename = "staff.upsert")]
+    StaffUpsert { staff: Box<StaffMember> },
 }
 
 impl Mutation {
@@ -84,6 +101,7 @@ impl Mutation {
             Mutation::LedgerSettle { .. } => "ledger.settle",
             Mutation::ProfileUpdate { .. } => "profile.update",
             Mutation::MenuUpsert { .. } => "menu.upsert",
+            Mutation::StaffUpsert { .. } => "staff.upsert",
         }
     }
 
@@ -116,5 +134,56 @@ mod tests {
         let back = Mutation::from_parts(m.intent(), m.payload_json()).unwrap();
         assert_eq!(back, m);
         assert_eq!(m.payload_json()["status"], "sent_to_kitchen");
+    }
+
+    #[test]
+    fn a_void_line_payload_from_before_staff_logins_still_decodes() {
+        let old = serde_json::json!({
+            "order_id": "0196f0a0-0000-7000-8000-000000000001",
+            "line_id": "0196f0a0-0000-7000-8000-000000000002",
+            "reason": "wrong item",
+            "at_ms": 5
+        });
+        let m = Mutation::from_parts("order.void_line", old.clone()).unwrap();
+        let Mutation::OrderVoidLine {
+            voided_by,
+            approved_by,
+            ..
+        } = &m
+        else {
+            panic!("decoded as another intent: {m:?}");
+        };
+        assert_eq!((voided_by, approved_by), (&None, &None));
+        assert_eq!(m.payload_json(), old, "and encodes back byte for byte");
+    }
+
+    #[test]
+    fn staff_upsert_golden_payload_carries_the_hash_and_no_pin() {
+        let staff = StaffMember {
+            id: "0196f0a0-0000-7000-8000-00000000000a".parse().unwrap(),
+            name: "Meera".into(),
+            role: pos_core::Role::Manager,
+            pin_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaA".into(),
+            active: true,
+            created_at_ms: 1,
+            updated_at_ms: 2,
+        };
+        let m = Mutation::StaffUpsert {
+            staff: Box::new(staff),
+        };
+        let golden = serde_json::json!({
+            "staff": {
+                "id": "0196f0a0-0000-7000-8000-00000000000a",
+                "name": "Meera",
+                "role": "manager",
+                "pin_hash": "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaA",
+                "active": true,
+                "created_at_ms": 1,
+                "updated_at_ms": 2
+            }
+        });
+        assert_eq!(m.intent(), "staff.upsert");
+        assert_eq!(m.payload_json(), golden);
+        assert_eq!(Mutation::from_parts("staff.upsert", golden).unwrap(), m);
     }
 }

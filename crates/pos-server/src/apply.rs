@@ -97,6 +97,8 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
             line_id,
             reason,
             at_ms,
+            voided_by,
+            approved_by,
         } => {
             let mut order = match editable(tx, org, order_id.as_uuid()).await? {
                 Ok(o) => o,
@@ -109,6 +111,8 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
                 line.void = Some(pos_core::order::LineVoid {
                     reason: reason.clone(),
                     at_ms: *at_ms,
+                    voided_by: *voided_by,
+                    approved_by: *approved_by,
                 });
                 order.version += 1;
             }
@@ -238,7 +242,12 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
                 entity_id: entry.id.to_string(),
             })
         }
-        Mutation::ProfileUpdate { profile } => {
+        Mutation::ProfileUpdate { profile, by } => {
+            if let Some(by) = by
+                && let Some(reason) = not_a_manager(tx, org, by.as_uuid()).await?
+            {
+                return rejected(reason);
+            }
             tx.execute(
                 "INSERT INTO profile (org_id, data) VALUES ($1, $2)
                  ON CONFLICT (org_id) DO UPDATE SET data = EXCLUDED.data",
@@ -262,6 +271,31 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
                 entity_id: "menu".into(),
             })
         }
+        // Stored last-writer-wins for the profile check above; the change log (written by
+        // the caller for every applied mutation) carries it to the organisation's other
+        // tills, which upsert it the same way.
+        Mutation::StaffUpsert { staff } => {
+            tx.execute(
+                "INSERT INTO staff (org_id, id, role, active, updated_at_ms, data)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (org_id, id) DO UPDATE SET role = EXCLUDED.role,
+                     active = EXCLUDED.active, updated_at_ms = EXCLUDED.updated_at_ms,
+                     data = EXCLUDED.data
+                 WHERE EXCLUDED.updated_at_ms >= staff.updated_at_ms",
+                &[
+                    &org,
+                    staff.id.as_uuid(),
+                    &staff.role.as_str(),
+                    &staff.active,
+                    &staff.updated_at_ms,
+                    &Json(staff),
+                ],
+            )
+            .await?;
+            Ok(Outcome::Applied {
+                entity_id: staff.id.to_string(),
+            })
+        }
     }
 }
 
@@ -278,6 +312,27 @@ async fn insert_ledger(tx: &Transaction<'_>, org: Uuid, e: &pos_core::LedgerEntr
     )
     .await?;
     Ok(())
+}
+
+/// Why `staff_id` may not change the profile (unknown, inactive or not a manager), or
+/// `None` when they may.
+async fn not_a_manager(tx: &Transaction<'_>, org: Uuid, staff_id: &Uuid) -> Result<Option<String>, Internal> {
+    let row = tx
+        .query_opt(
+            "SELECT role, active, data->>'name' FROM staff WHERE org_id = $1 AND id = $2",
+            &[&org, staff_id],
+        )
+        .await?;
+    Ok(match row {
+        None => Some(format!(
+            "staff member {staff_id} is unknown to the server; the profile change was not applied"
+        )),
+        Some(r) if r.get::<_, String>(0) != "manager" || !r.get::<_, bool>(1) => Some(format!(
+            "{} is not an active manager; the profile change was not applied",
+            r.get::<_, Option<String>>(2).unwrap_or_default()
+        )),
+        Some(_) => None,
+    })
 }
 
 async fn load_profile(tx: &Transaction<'_>, org: Uuid) -> Result<Option<Profile>, Internal> {

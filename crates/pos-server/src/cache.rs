@@ -344,9 +344,11 @@ pub async fn change_of(
             c.phones = vec![entry.phone.e164().to_string()];
             None
         }
-        Mutation::ProfileUpdate { .. } | Mutation::MenuUpsert { .. } => None,
+        Mutation::ProfileUpdate { .. } | Mutation::MenuUpsert { .. } | Mutation::StaffUpsert { .. } => None,
     };
     c.cause = Some(match m {
+        // No server cache holds staff: nothing to clear (the version is still marked seen).
+        Mutation::StaffUpsert { .. } => return Ok(c),
         Mutation::PaymentRecord { .. } => Cause::PaymentRecorded,
         Mutation::CustomerUpsert { .. } | Mutation::LedgerSettle { .. } => Cause::CustomerChanged,
         Mutation::ProfileUpdate { .. } => Cause::ProfileUpdated,

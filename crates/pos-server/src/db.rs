@@ -11,6 +11,7 @@ pub type Db = Pool;
 pub const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../../migrations/server/0001_init.sql")),
     (2, include_str!("../../../migrations/server/0002_backoffice.sql")),
+    (3, include_str!("../../../migrations/server/0003_staff.sql")),
     (5, include_str!("../../../migrations/server/0005_locations.sql")),
 ];
 

@@ -14,7 +14,10 @@
 //! - [`catalog`]: the profile and the menu.
 //! - [`customers`]: customers and their ledger.
 //! - [`requests`]: idempotency records of writes that carry a request id.
+//! - [`staff`]: staff members, PIN hashes and the local lockout state.
 //! - [`sync`]: acknowledging outbox rows, the pull cursor, applying pulled batches.
+//! - [`sync_config`]: the server this till syncs with and its device token.
+//! - [`rejections`]: mutations the server refused, kept until the cashier acknowledges them.
 //! - [`summary`]: the business day's X/Z report, one query per figure group.
 //! - [`error`]: the error type, [`StoreError`].
 
@@ -24,9 +27,12 @@ pub mod db;
 pub mod error;
 pub mod orders;
 pub mod outbox;
+pub mod rejections;
 pub mod requests;
+pub mod staff;
 pub mod summary;
 pub mod sync;
+pub mod sync_config;
 
 mod sql;
 

@@ -91,8 +91,9 @@ pub fn update_header(tx: &WriteTx<'_>, o: &Order) -> Result<()> {
 pub fn insert_line(tx: &WriteTx<'_>, order_id: OrderId, position: usize, l: &OrderLine) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO order_lines (id, order_id, position, sku, name, qty_milli, unit_price, tax_class,
-             tax_rate_bps, tax_split, discount, note, sent, added_at_ms, void_reason, voided_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+             tax_rate_bps, tax_split, discount, note, sent, added_at_ms, void_reason, voided_at_ms,
+             voided_by, void_approved_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
         l.id.to_string(),
@@ -111,19 +112,26 @@ pub fn insert_line(tx: &WriteTx<'_>, order_id: OrderId, position: usize, l: &Ord
         l.added_at_ms,
         l.void.as_ref().map(|v| v.reason.clone()),
         l.void.as_ref().map(|v| v.at_ms),
+        l.void.as_ref().and_then(|v| v.voided_by).map(|s| s.to_string()),
+        l.void.as_ref().and_then(|v| v.approved_by).map(|s| s.to_string()),
     ])?;
     Ok(())
 }
 
 /// Writes the mutable state of a line: void and sent-to-kitchen.
 pub fn update_line(tx: &WriteTx<'_>, l: &OrderLine) -> Result<()> {
-    tx.prepare_cached("UPDATE order_lines SET sent = ?2, void_reason = ?3, voided_at_ms = ?4 WHERE id = ?1")?
-        .execute(params![
-            l.id.to_string(),
-            l.sent_to_kitchen,
-            l.void.as_ref().map(|v| v.reason.clone()),
-            l.void.as_ref().map(|v| v.at_ms),
-        ])?;
+    tx.prepare_cached(
+        "UPDATE order_lines SET sent = ?2, void_reason = ?3, voided_at_ms = ?4, voided_by = ?5,
+             void_approved_by = ?6 WHERE id = ?1",
+    )?
+    .execute(params![
+        l.id.to_string(),
+        l.sent_to_kitchen,
+        l.void.as_ref().map(|v| v.reason.clone()),
+        l.void.as_ref().map(|v| v.at_ms),
+        l.void.as_ref().and_then(|v| v.voided_by).map(|s| s.to_string()),
+        l.void.as_ref().and_then(|v| v.approved_by).map(|s| s.to_string()),
+    ])?;
     Ok(())
 }
 
@@ -269,7 +277,7 @@ pub fn load_order(conn: &Connection, id: OrderId) -> Result<Option<Order>> {
 fn load_lines(conn: &Connection, id: OrderId) -> Result<Vec<OrderLine>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, sku, name, qty_milli, unit_price, tax_class, tax_rate_bps, tax_split, discount, note, sent,
-             added_at_ms, void_reason, voided_at_ms
+             added_at_ms, void_reason, voided_at_ms, voided_by, void_approved_by
          FROM order_lines WHERE order_id = ?1 ORDER BY position",
     )?;
     let mut rows = stmt.query([id.to_string()])?;
@@ -277,6 +285,8 @@ fn load_lines(conn: &Connection, id: OrderId) -> Result<Vec<OrderLine>> {
     while let Some(r) = rows.next()? {
         let void_reason: Option<String> = r.get(12)?;
         let voided_at: Option<i64> = r.get(13)?;
+        let voided_by: Option<String> = r.get(14)?;
+        let approved_by: Option<String> = r.get(15)?;
         let discount: Option<String> = r.get(8)?;
         let split: String = r.get(7)?;
         out.push(OrderLine {
@@ -293,7 +303,12 @@ fn load_lines(conn: &Connection, id: OrderId) -> Result<Vec<OrderLine>> {
             sent_to_kitchen: r.get(10)?,
             added_at_ms: r.get(11)?,
             void: match (void_reason, voided_at) {
-                (Some(reason), Some(at_ms)) => Some(LineVoid { reason, at_ms }),
+                (Some(reason), Some(at_ms)) => Some(LineVoid {
+                    reason,
+                    at_ms,
+                    voided_by: voided_by.as_deref().map(parse).transpose()?,
+                    approved_by: approved_by.as_deref().map(parse).transpose()?,
+                }),
                 _ => None,
             },
         });

@@ -20,7 +20,7 @@ use pos_protocol::Mutation;
 use pos_protocol::sync::{decode_cursor, encode_cursor};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::{Result, WriteTx, catalog, customers, orders};
+use crate::{Result, WriteTx, catalog, customers, orders, staff};
 
 /// What a pulled batch touched, for cache invalidation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -49,6 +49,14 @@ pub fn cursor(conn: &Connection) -> Result<Option<String>> {
         })
         .optional()?;
     Ok(v.map(encode_cursor))
+}
+
+/// Forgets the pull cursor (a new enrollment: the next pull starts from the beginning of
+/// that server's log).
+pub fn reset_cursor(tx: &WriteTx<'_>) -> Result<()> {
+    tx.prepare_cached("DELETE FROM counters WHERE name = 'sync_cursor'")?
+        .execute([])?;
+    Ok(())
 }
 
 fn save_cursor(tx: &WriteTx<'_>, cursor: &str) -> Result<()> {
@@ -137,6 +145,8 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             line_id,
             reason,
             at_ms,
+            voided_by,
+            approved_by,
         } => {
             let Some(mut o) = orders::load_order(tx, *order_id)? else {
                 return Ok(false);
@@ -150,6 +160,8 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             line.void = Some(pos_core::order::LineVoid {
                 reason: reason.clone(),
                 at_ms: *at_ms,
+                voided_by: *voided_by,
+                approved_by: *approved_by,
             });
             orders::update_line(tx, line)?;
             o.version += 1;
@@ -217,9 +229,12 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             if let (Some(b), Some(no)) = (bill, invoice_no) {
                 if orders::stored_bill(tx, *order_id)?.is_none() {
                     // Invoice numbers come from a per-till counter, so another till's number
-                    // may be one this till is about to issue. Stored with the order's id
-                    // appended, a pulled bill never takes a local number.
-                    let no = format!("{no}-{}", &order_id.to_string()[..8]);
+                    // may be one this till is about to issue. Stored with the order's whole
+                    // id appended, a pulled bill never takes a local number nor another
+                    // pulled bill's. (The id's first 8 hex digits are its UUIDv7 timestamp,
+                    // the same for every order of the same ~65 s: two tills' invoice 42 in
+                    // the same minute collided and stopped the pull for good.)
+                    let no = format!("{no}-{}", order_id.as_uuid().simple());
                     // The bill counts on the day of the payment that settled it.
                     let day = match payments.iter().map(|p| p.at_ms).max() {
                         Some(at) => day_taken(tx, at, &o.business_day)?,
@@ -256,7 +271,7 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             out.days.insert(day.clone());
             insert_entry_once(tx, entry, &day)
         }
-        Mutation::ProfileUpdate { profile } => {
+        Mutation::ProfileUpdate { profile, .. } => {
             catalog::save_profile(tx, profile, now_ms)?;
             out.profile = true;
             Ok(true)
@@ -266,6 +281,7 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             out.menu = true;
             Ok(true)
         }
+        Mutation::StaffUpsert { staff: member } => staff::upsert(tx, member),
     }
 }
 

@@ -9,8 +9,9 @@ use parking_lot::Mutex;
 use pos_app::{App, DomainEvent};
 use pos_protocol::PROTOCOL_VERSION;
 use pos_protocol::sync::{ErrorBody, PullResponse, PushMutation, PushRequest, PushResponse, PushStatus};
+use pos_store::rejections::{self, NewRejection};
 use pos_store::{StoreError, outbox, sync};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 
 use crate::engine::{Engine, EngineConfig, Event, Instruction};
 use crate::{Rejection, SyncStatus};
@@ -54,6 +55,7 @@ impl DriverConfig {
 #[derive(Debug)]
 pub struct SyncDriver {
     status: Arc<Mutex<SyncStatus>>,
+    wake: Arc<Notify>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -77,10 +79,12 @@ enum SyncError {
 impl SyncDriver {
     pub fn spawn(app: Arc<App>, cfg: DriverConfig) -> SyncDriver {
         let status = Arc::new(Mutex::new(SyncStatus::default()));
+        let wake = Arc::new(Notify::new());
         let (stop_tx, stop_rx) = oneshot::channel();
-        let task = tokio::spawn(run(app, cfg, status.clone(), stop_rx));
+        let task = tokio::spawn(run(app, cfg, status.clone(), wake.clone(), stop_rx));
         SyncDriver {
             status,
+            wake,
             stop: Some(stop_tx),
             task: Some(task),
         }
@@ -88,6 +92,13 @@ impl SyncDriver {
 
     pub fn status(&self) -> SyncStatus {
         self.status.lock().clone()
+    }
+
+    /// Pushes and pulls now, cutting a backoff wait short (a person pressed "Sync now").
+    /// A request already in flight is not duplicated.
+    pub fn push_now(&self) {
+        // notify_one stores a permit if the loop is busy, so the wake is never lost.
+        self.wake.notify_one();
     }
 
     pub async fn stop(mut self) {
@@ -104,6 +115,7 @@ async fn run(
     app: Arc<App>,
     cfg: DriverConfig,
     status: Arc<Mutex<SyncStatus>>,
+    wake: Arc<Notify>,
     mut stop: oneshot::Receiver<()>,
 ) {
     let http = reqwest::Client::builder()
@@ -121,6 +133,10 @@ async fn run(
             _ = tick.tick() => {
                 let depth = blocking(&app, |a| Ok(a.store().read(outbox::pending_count)?)).await.unwrap_or(0);
                 Event::Tick { now_ms: app.now_ms(), outbox_depth: depth }
+            }
+            _ = wake.notified() => {
+                let depth = blocking(&app, |a| Ok(a.store().read(outbox::pending_count)?)).await.unwrap_or(0);
+                Event::Wake { now_ms: app.now_ms(), outbox_depth: depth }
             }
         };
         for instruction in engine.handle(event) {
@@ -238,14 +254,19 @@ async fn push(
         .results
         .iter()
         .filter(|r| r.status == PushStatus::Rejected)
-        .map(|r| Rejection {
-            seq: r.seq,
-            intent: rows
-                .iter()
-                .find(|row| row.seq == r.seq)
-                .map(|row| row.intent.clone())
-                .unwrap_or_default(),
-            reason: r.reason.clone().unwrap_or_default(),
+        .map(|r| {
+            let row = rows.iter().find(|row| row.seq == r.seq);
+            Rejection {
+                mutation_id: r.mutation_id,
+                seq: r.seq,
+                intent: row.map(|row| row.intent.clone()).unwrap_or_default(),
+                order_id: r
+                    .order
+                    .as_ref()
+                    .map(|o| o.id)
+                    .or_else(|| row.and_then(|row| row.mutation().ok()).and_then(|m| order_of(&m))),
+                reason: r.reason.clone().unwrap_or_default(),
+            }
         })
         .collect();
     for r in &rejections {
@@ -259,9 +280,23 @@ async fn push(
         .filter(|r| r.status == PushStatus::Rejected)
         .filter_map(|r| r.order.map(|o| *o))
         .collect();
+    let to_record: Vec<NewRejection> = rejections
+        .iter()
+        .map(|r| NewRejection {
+            mutation_id: r.mutation_id,
+            seq: r.seq,
+            intent: r.intent.clone(),
+            order_id: r.order_id,
+            reason: r.reason.clone(),
+        })
+        .collect();
     let depth = blocking(app, move |a| {
         let adopted = a.store().write(|tx| {
             sync::ack_through(tx, through, now)?;
+            // In the acknowledgement's transaction: acknowledged means recorded.
+            for r in &to_record {
+                rejections::record(tx, r, now)?;
+            }
             let mut all = sync::AppliedBatch::default();
             for o in &server_orders {
                 let b = sync::adopt_server_order(tx, o)?;
@@ -283,6 +318,24 @@ async fn push(
     })
     .await?;
     Ok((depth, rejections))
+}
+
+/// The order a mutation is about, if any.
+fn order_of(m: &pos_protocol::Mutation) -> Option<pos_core::OrderId> {
+    use pos_protocol::Mutation as M;
+    match m {
+        M::OrderCreate { order } => Some(order.id),
+        M::OrderAddLine { order_id, .. }
+        | M::OrderVoidLine { order_id, .. }
+        | M::OrderSetStatus { order_id, .. }
+        | M::OrderSetDiscount { order_id, .. }
+        | M::PaymentRecord { order_id, .. } => Some(*order_id),
+        M::CustomerUpsert { .. }
+        | M::LedgerSettle { .. }
+        | M::ProfileUpdate { .. }
+        | M::MenuUpsert { .. }
+        | M::StaffUpsert { .. } => None,
+    }
 }
 
 /// One pull; applies the batch in one transaction and invalidates caches. Returns

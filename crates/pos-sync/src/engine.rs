@@ -36,6 +36,11 @@ pub enum Event {
         now_ms: i64,
         outbox_depth: i64,
     },
+    /// "Sync now" (a person asked): backoff waits are cut short, then as a tick.
+    Wake {
+        now_ms: i64,
+        outbox_depth: i64,
+    },
     /// A push got its answer; rows through `last_seq` are acknowledged.
     PushDone {
         now_ms: i64,
@@ -118,6 +123,12 @@ impl Engine {
     pub fn handle(&mut self, event: Event) -> Vec<Instruction> {
         let mut out = Vec::new();
         match event {
+            Event::Wake { now_ms, outbox_depth } => {
+                for lane in [&mut self.push, &mut self.pull] {
+                    lane.retry_at_ms = lane.retry_at_ms.min(now_ms);
+                }
+                return self.handle(Event::Tick { now_ms, outbox_depth });
+            }
             Event::Tick { now_ms, outbox_depth } => {
                 self.status.outbox_depth = outbox_depth;
                 if outbox_depth > 0 && self.push.ready(now_ms) {
@@ -143,7 +154,7 @@ impl Engine {
                 self.push = Lane::default();
                 self.succeeded(now_ms);
                 self.status.outbox_depth = outbox_depth;
-                self.status.rejections.extend(rejections);
+                self.status.rejected += rejections.len() as u64;
                 if outbox_depth > 0 {
                     self.push.in_flight = true;
                     out.push(Instruction::Push);
@@ -244,6 +255,36 @@ mod tests {
         });
         assert_eq!(out, vec![Instruction::Push]);
         assert_eq!(e.status().connectivity, Connectivity::Syncing);
+    }
+
+    #[test]
+    fn a_wake_cuts_a_long_backoff_short() {
+        let mut e = Engine::new(EngineConfig {
+            backoff_base_ms: 60_000,
+            backoff_max_ms: 60_000,
+            ..EngineConfig::default()
+        });
+        e.handle(tick(0, 1));
+        e.handle(Event::PushFailed {
+            now_ms: 0,
+            error: "connection refused".into(),
+        });
+        assert!(
+            !e.handle(tick(1_000, 1)).contains(&Instruction::Push),
+            "a tick waits out the backoff (30 to 60 s)"
+        );
+        let wake = |now_ms| Event::Wake {
+            now_ms,
+            outbox_depth: 1,
+        };
+        assert!(
+            e.handle(wake(1_001)).contains(&Instruction::Push),
+            "a wake pushes at once"
+        );
+        assert!(
+            !e.handle(wake(1_002)).contains(&Instruction::Push),
+            "still one push in flight"
+        );
     }
 
     proptest! {

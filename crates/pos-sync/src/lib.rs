@@ -7,35 +7,48 @@
 //!   till (`pos_app::App`) and server (reqwest): pushes the outbox, acknowledges it,
 //!   long-polls pulls, applies each batch in one SQLite transaction and raises
 //!   `DomainEvent::SyncBatchApplied` so caches are invalidated like after a local write.
-//! - [`SyncStatus`]: what the UI shows (online / offline / syncing, last sync, outbox
-//!   depth, last error, rejected mutations).
+//!   Rejections the server returns are stored (`pos_store::rejections`) in the same
+//!   transaction as the push's acknowledgement.
+//! - [`link`]: [`Link`], the till's connection to its server as the desktop uses it:
+//!   enrollment (`POST /sync/enroll`, token kept in `sync_config`), starting the driver
+//!   at start-up when configured, push now, disconnect, and the [`SyncView`] the UI shows.
+//! - [`SyncStatus`]: the engine's view (online / offline / syncing, last sync, outbox
+//!   depth, last error, rejections this session).
 
 pub mod driver;
 pub mod engine;
+pub mod link;
 
 pub use driver::{DriverConfig, SyncDriver};
 pub use engine::{Engine, EngineConfig, Event, Instruction};
+pub use link::{Link, SyncView};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Connection state as the till's top bar shows it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Connectivity {
     /// Not yet talked to the server.
     #[default]
     Unknown,
+    /// No server configured: the till works offline only (never produced by the engine).
+    NotConfigured,
     Online,
     /// Pushing or pulling with work outstanding.
     Syncing,
     Offline,
 }
 
-/// A mutation the server refused on business grounds; shown to the cashier.
+/// A mutation the server refused on business grounds; stored on the till and shown to
+/// the cashier (`pos_store::rejections`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Rejection {
+    pub mutation_id: pos_core::MutationId,
     pub seq: i64,
     pub intent: String,
+    pub order_id: Option<pos_core::OrderId>,
     pub reason: String,
 }
 
@@ -45,5 +58,18 @@ pub struct SyncStatus {
     pub last_sync_ms: Option<i64>,
     pub outbox_depth: i64,
     pub last_error: Option<String>,
-    pub rejections: Vec<Rejection>,
+    /// Rejections received since the driver started (the stored ones are the record).
+    pub rejected: u64,
+}
+
+/// The TypeScript types of what the sync commands return, generated into `ui/src/generated/`.
+#[cfg(test)]
+mod typescript {
+    #[test]
+    fn the_generated_typescript_matches_the_rust_types() {
+        use ts_rs::TS;
+        let cfg = ts_rs::Config::new().with_large_int("number");
+        let decls = [crate::Connectivity::decl(&cfg), crate::link::SyncView::decl(&cfg)];
+        pos_app::typescript::check("pos_sync.ts", "pos-sync", &decls);
+    }
 }

@@ -7,13 +7,21 @@ use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
-struct Harness {
+pub(crate) struct Harness {
     _dir: tempfile::TempDir,
     _app: App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
 }
 
-fn harness() -> Harness {
+/// A demo till with the demo manager logged in.
+pub(crate) fn harness() -> Harness {
+    let h = locked_harness();
+    h.login("Meera (manager)", "1234");
+    h
+}
+
+/// A demo till with nobody logged in.
+fn locked_harness() -> Harness {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let till = Till::open(dir.path()).expect("the demo till opens");
     let app = pos_desktop::build(mock_builder())
@@ -31,7 +39,7 @@ fn harness() -> Harness {
 }
 
 impl Harness {
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+    pub(crate) fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         let request = InvokeRequest {
             cmd: cmd.into(),
             callback: tauri::ipc::CallbackFn(0),
@@ -45,7 +53,22 @@ impl Harness {
         get_ipc_response(&self.webview, request).map(|b| b.deserialize::<Value>().expect("json"))
     }
 
-    fn ok(&self, cmd: &str, args: Value) -> Value {
+    fn login(&self, name: &str, pin: &str) -> Value {
+        let list = self.ok("list_staff", json!({}));
+        let id = list["staff"]
+            .as_array()
+            .and_then(|a| a.iter().find(|s| s["name"] == name))
+            .map(|s| s["id"].clone())
+            .unwrap_or_else(|| panic!("{name} is on the demo's staff: {list}"));
+        self.ok("login", json!({"staff_id": id, "pin": pin}))
+    }
+
+    fn err(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args)
+            .expect_err(&format!("{cmd} should be refused"))
+    }
+
+    pub(crate) fn ok(&self, cmd: &str, args: Value) -> Value {
         self.invoke(cmd, args)
             .unwrap_or_else(|e| panic!("{cmd} should succeed, got {e}"))
     }
@@ -169,4 +192,94 @@ fn a_bad_profile_names_the_field_at_fault() {
         .expect_err("a blank name is refused");
     assert_eq!(err["code"], "validation");
     assert_eq!(err["field"], "name", "{err}");
+}
+
+#[test]
+fn without_a_session_only_the_login_screen_commands_answer() {
+    let h = locked_harness();
+    for (cmd, args) in [
+        ("profile", json!({})),
+        ("list_menu", json!({})),
+        ("list_orders", json!({"query": {}})),
+        ("update_profile", json!({"profile": {}})),
+        ("touch", json!({})),
+    ] {
+        let e = h.err(cmd, args);
+        assert_eq!(e["code"], "locked", "{cmd}: {e}");
+    }
+    let list = h.ok("list_staff", json!({}));
+    assert_eq!(list["needs_first_manager"], false);
+    assert!(
+        !list.to_string().contains("argon2"),
+        "the login list never carries a hash"
+    );
+    assert_eq!(h.ok("session", json!({}))["session"], Value::Null);
+}
+
+#[test]
+fn a_wrong_pin_is_refused_on_the_pin_field_and_logs_nobody_in() {
+    let h = locked_harness();
+    let list = h.ok("list_staff", json!({}));
+    let id = list["staff"][0]["id"].clone();
+    let e = h.err("login", json!({"staff_id": id, "pin": "9999"}));
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("unauthenticated"), Some("pin"))
+    );
+    let e = h.err("login", json!({"staff_id": id, "pin": "12"}));
+    assert_eq!(e["code"], "validation", "{e}");
+    assert_eq!(h.ok("session", json!({}))["session"], Value::Null);
+}
+
+#[test]
+fn a_cashier_is_forbidden_the_manager_commands() {
+    let h = locked_harness();
+    let s = h.login("Ravi (cashier)", "1111");
+    assert_eq!(s["role"], "cashier");
+    for cmd in ["cache_stats", "clear_cache", "warm_up", "update_profile"] {
+        let e = h.err(cmd, json!({}));
+        assert_eq!(e["code"], "forbidden", "{cmd}: {e}");
+    }
+    let e = h.err(
+        "create_staff",
+        json!({"new": {"name": "X", "role": "manager", "pin": "5555"}}),
+    );
+    assert_eq!(e["code"], "forbidden", "{e}");
+    h.ok("list_orders", json!({"query": {}}));
+    h.ok("lock", json!({}));
+    assert_eq!(h.err("list_orders", json!({"query": {}}))["code"], "locked");
+}
+
+#[test]
+fn a_cashier_void_after_the_kitchen_asks_for_approval_and_a_manager_pin_gives_it() {
+    let h = locked_harness();
+    h.login("Ravi (cashier)", "1111");
+    let order = h.open_table("T3");
+    let id = order["id"].as_str().expect("an id").to_owned();
+    let order = h.ok(
+        "add_line",
+        json!({"input": {"order_id": id, "sku": "ST-01", "qty": "1"}}),
+    );
+    let line = order["lines"][0]["id"].clone();
+    h.ok("set_status", json!({"order_id": id, "status": "sent_to_kitchen"}));
+    let e = h.err(
+        "void_line",
+        json!({"order_id": id, "line_id": line, "reason": "guest left"}),
+    );
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("approval_required"), Some("approver"))
+    );
+    let list = h.ok("list_staff", json!({}));
+    let manager = list["staff"]
+        .as_array()
+        .and_then(|a| a.iter().find(|s| s["role"] == "manager"))
+        .map(|s| s["id"].clone())
+        .expect("a manager");
+    let done = h.ok(
+        "void_line",
+        json!({"order_id": id, "line_id": line, "reason": "guest left",
+               "approver": {"staff_id": manager, "pin": "1234"}}),
+    );
+    assert_eq!(done["lines"][0]["void"]["approved_by"], manager);
 }

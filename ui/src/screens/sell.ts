@@ -5,6 +5,9 @@ import { formatBps, formatQty, methodLabel, orderTypeLabel, parseAmount, parsePe
 import { currency, money, shared } from "../state";
 import { categories, findBySku, searchMenu, tenderPreview, ticketRows, toTenders, type TenderDraft } from "../ticket";
 import { printReceipt, receiptView } from "./receipt";
+import { requestApproval } from "./approval";
+import { current as staff, voidNeedsApproval } from "../session";
+import { canEditLines } from "../ticket";
 
 interface Draft {
   order_type: OrderType;
@@ -231,7 +234,8 @@ function headerEditor(): HTMLElement {
         },
         ...attrs,
       }),
-      errorSlot(name === "customer_phone" ? "customer_phone" : name),
+      // The engine names the phone's field "phone": the slot carries that name.
+      errorSlot(name === "customer_phone" ? "phone" : name),
     );
   return h(
     "div",
@@ -271,7 +275,8 @@ function orderHeader(o: Order): HTMLElement {
 
 function renderTicket(clearErrors = true): void {
   const o = sell.order;
-  const editable = !o || o.status === "open" || o.status === "sent_to_kitchen" || o.status === "served";
+  // What the engine accepts: no line edits once billed, paid or part-paid.
+  const editable = !o || canEditLines(o);
   const rows = o ? ticketRows(o.lines, sell.bill) : [];
   const lineError = errorSlot("line");
   const actionError = errorSlot("action");
@@ -306,10 +311,17 @@ function renderTicket(clearErrors = true): void {
                 void busy(e.currentTarget as HTMLButtonElement, async () => {
                   const last = r.lineIds[r.lineIds.length - 1];
                   if (!o || !last) return;
-                  try {
-                    sell.order = await api.voidLine(o.id, last, "removed by cashier");
+                  const voidOne = async (approver: { staff_id: string; pin: string } | null) => {
+                    sell.order = await api.voidLine(o.id, last, "removed by cashier", approver);
                     await refreshBill();
                     renderTicket();
+                  };
+                  try {
+                    if (voidNeedsApproval(o, [last], staff.session)) {
+                      await requestApproval(`Remove one ${r.name} from order #${o.number}`, voidOne);
+                    } else {
+                      await voidOne(null);
+                    }
                   } catch (err) {
                     showError(lineError, err as AppError);
                   }
@@ -465,7 +477,9 @@ function lineDiscountDialog(sku: string, name: string, qty: number, lineIds: str
       if (!o) return;
       // The engine sets a discount when a line is added: re-add the quantity with the
       // discount, then void the undiscounted lines. Add first so a refusal changes nothing.
-      try {
+      // Once the kitchen has the order a cashier's voids need a manager: then the voids go
+      // first (a wrong manager PIN refuses the first one, before anything changed).
+      const addDiscounted = async () => {
         sell.order = await api.addLine({
           order_id: o.id,
           sku,
@@ -474,7 +488,25 @@ function lineDiscountDialog(sku: string, name: string, qty: number, lineIds: str
           note: null,
           request_id: requestId(),
         });
-        for (const id of lineIds) sell.order = await api.voidLine(o.id, id, "re-priced with a discount");
+      };
+      const voidAll = async (approver: { staff_id: string; pin: string } | null) => {
+        for (const id of lineIds) sell.order = await api.voidLine(o.id, id, "re-priced with a discount", approver);
+      };
+      try {
+        if (voidNeedsApproval(o, lineIds, staff.session)) {
+          m.close();
+          const done = await requestApproval(`Discount ${formatQty(qty)} × ${name} on order #${o.number}`, async (a) => {
+            await voidAll(a);
+            await addDiscounted();
+          });
+          if (done) {
+            await refreshBill();
+            renderTicket();
+          }
+          return;
+        }
+        await addDiscounted();
+        await voidAll(null);
         await refreshBill();
         renderTicket();
         m.close();

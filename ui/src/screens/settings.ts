@@ -4,6 +4,8 @@ import { api, type AppError, type CacheReport, type Profile } from "../api";
 import { busy, errorSlot, h, modal, replace, showError, toast } from "../dom";
 import { formatBytes, formatMicros, formatRatio, parseAmount, parsePercent, toPlain } from "../format";
 import { currency, shared } from "../state";
+import { mountBackupsSection, mountSyncSection, unmountSyncSettings } from "./syncSettings";
+import { mountStaff } from "./staff";
 
 /** Overall and per-cache hit ratio samples over this session (cleared with the caches). */
 const history: { at: number; overall: number | null; byCache: Record<string, number | null> }[] = [];
@@ -15,15 +17,25 @@ let timer: number | undefined;
 export function unmountSettings(): void {
   if (timer !== undefined) window.clearInterval(timer);
   timer = undefined;
+  unmountSyncSettings();
 }
 
 export function mountSettings(host: HTMLElement): void {
   const panel = h("div", { class: "cache-panel", "data-testid": "cache-panel" });
   const profileHost = h("div", { class: "profile-editor" });
+  const syncHost = h("div", { id: "sync" });
+  const backupsHost = h("div", { id: "backups" });
+  const staffHost = h("div", { class: "staff-panel", "data-testid": "staff-panel" });
   replace(
     host,
     h("section", { class: "page" },
       h("h1", {}, "Settings"),
+      h("h2", { class: "section-title" }, "Sync"),
+      syncHost,
+      h("h2", { class: "section-title" }, "Backups"),
+      backupsHost,
+      h("h2", { class: "section-title" }, "Staff"),
+      staffHost,
       h("h2", { class: "section-title" }, "Caches"),
       panel,
       h("h2", { class: "section-title" }, "Business profile"),
@@ -68,6 +80,10 @@ export function mountSettings(host: HTMLElement): void {
   void refresh();
   timer = window.setInterval(() => void refresh(), 2000);
   renderProfile(profileHost);
+  // After unmountSettings() above, which also stops the sync section's timer.
+  mountSyncSection(syncHost);
+  mountBackupsSection(backupsHost);
+  mountStaff(staffHost);
 }
 
 function sample(r: CacheReport): void {

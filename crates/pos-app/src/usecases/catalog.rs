@@ -52,11 +52,26 @@ impl App {
     /// Replaces the profile after validating every field.
     #[tracing::instrument(skip_all, err)]
     pub fn update_profile(&self, profile: Profile) -> Result<Arc<Profile>> {
+        self.save_profile(profile, None)
+    }
+
+    /// [`App::update_profile`] by a member of staff, who must be an active manager (as
+    /// stored now); the outbox row names them so the server can check it too.
+    #[tracing::instrument(skip_all, err)]
+    pub fn update_profile_by(&self, by: &crate::Session, profile: Profile) -> Result<Arc<Profile>> {
+        self.save_profile(profile, Some(by))
+    }
+
+    fn save_profile(&self, profile: Profile, by: Option<&crate::Session>) -> Result<Arc<Profile>> {
         let profile = profile.validated()?;
         self.write(|tx, now| {
+            if let Some(by) = by {
+                crate::usecases::staff::require_manager(tx, by)?;
+            }
             catalog::save_profile(tx, &profile, now)?;
             let m = Mutation::ProfileUpdate {
                 profile: Box::new(profile.clone()),
+                by: by.map(|s| s.staff_id),
             };
             Ok(((), m, DomainEvent::ProfileUpdated))
         })?;

@@ -7,4 +7,7 @@ pub mod catalog;
 pub mod customers;
 pub mod orders;
 pub mod payments;
+pub mod staff;
 pub mod summary;
+pub mod sync;
+pub mod ticket;

@@ -94,7 +94,10 @@ impl App {
         })
     }
 
-    /// Voids a line with a reason. The line stays on the order, struck out.
+    /// Voids a line with a reason. The line stays on the order, struck out. This is the
+    /// engine's primitive without staff rules (workloads, imports, tests); the till's
+    /// screens call [`App::void_line_by`], which asks for a manager's approval once the
+    /// kitchen has the order.
     #[tracing::instrument(skip_all, fields(order_id = %order_id), err)]
     pub fn void_line(&self, order_id: OrderId, line_id: LineId, reason: &str) -> Result<Order> {
         self.write(|tx, now| {
@@ -107,6 +110,8 @@ impl App {
                 line_id,
                 reason: line.void.as_ref().map(|v| v.reason.clone()).unwrap_or_default(),
                 at_ms: now,
+                voided_by: None,
+                approved_by: None,
             };
             let e = changed(&order);
             Ok((order, m, e))

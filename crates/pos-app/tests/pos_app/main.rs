@@ -15,9 +15,14 @@
 //! - `cache`: freshness after writes, clearing, statistics, warm-up, concurrent readers.
 //! - `durability`: restart and a newer schema.
 //! - `idempotency`: a request id makes a write happen once.
+//! - `ticket`: several lines in one commit (`add_lines`).
 //! - `demo`: the demo restaurant loads once, through the use cases.
 //! - `logging`: phone numbers never reach the logs.
+//! - `backup`: daily backups, restore, retention, backups beside sales.
+//! - `rejections`: rejected changes listed and acknowledged.
+//! - `staff`: first manager, PIN logins and lockout, manager-only changes, void approval.
 
+mod backup;
 mod bad_input;
 mod cache;
 mod customers;
@@ -28,5 +33,8 @@ mod logging;
 mod orders;
 mod outbox;
 mod profile;
+mod rejections;
+mod staff;
 mod summary;
 mod support;
+mod ticket;

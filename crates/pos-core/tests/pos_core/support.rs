@@ -74,10 +74,7 @@ pub fn with_discount(mut l: OrderLine, d: Discount) -> OrderLine {
 }
 
 pub fn voided(mut l: OrderLine) -> OrderLine {
-    l.void = Some(LineVoid {
-        reason: "guest changed mind".into(),
-        at_ms: 1,
-    });
+    l.void = Some(LineVoid::new("guest changed mind".into(), 1));
     l
 }
 

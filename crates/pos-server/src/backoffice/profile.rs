@@ -104,8 +104,10 @@ pub async fn replace(state: &AppState, who: &Principal, profile: Profile) -> Res
     let profile = profile.validated()?;
     let mut client = state.db.get().await?;
     let tx = write::begin(&mut client, who.org_id).await?;
+    // The route's extractor already required a manager token; `by` names a till's staff.
     let m = Mutation::ProfileUpdate {
         profile: Box::new(profile.clone()),
+        by: None,
     };
     write::commit(state, tx, who.org_id, &m).await?;
     tracing::info!(org = %who.org_id, principal = %who.principal, "profile replaced");
@@ -151,8 +153,10 @@ pub async fn update(state: &AppState, who: &Principal, patch: serde_json::Value)
     let profile: Profile = serde_json::from_value(serde_json::Value::Object(merged))
         .map_err(|e| ApiFailure::invalid("body", format!("the profile would not be valid: {e}")))?;
     let profile = profile.validated()?;
+    // The route's extractor already required a manager token; `by` names a till's staff.
     let m = Mutation::ProfileUpdate {
         profile: Box::new(profile.clone()),
+        by: None,
     };
     write::commit(state, tx, who.org_id, &m).await?;
     tracing::info!(org = %who.org_id, principal = %who.principal, "profile updated");

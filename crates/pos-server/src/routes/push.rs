@@ -1,9 +1,13 @@
 //! `POST /sync/push`: applies each mutation exactly once, in seq order.
 //!
-//! Each mutation gets its own transaction holding: the per-organisation advisory lock (so
-//! change-log versions commit in order), the device's `last_seq` row, the effect, the
-//! `processed_mutations` record and the change-log row. A crash between two mutations
-//! leaves a clean prefix; the till resends the rest and gets `duplicate` for the prefix.
+//! A batch is one transaction holding: the per-organisation advisory lock (so change-log
+//! versions commit in order), the device's `last_seq` row, and for each mutation its
+//! effect, its `processed_mutations` record and its change-log row. One commit per batch,
+//! not per mutation: a commit is a WAL flush, and one per mutation capped a server at
+//! what the disk can flush (docs/PERFORMANCE.md). A seq gap or a conflicting mutation id
+//! commits the prefix before it and refuses the rest; any other failure rolls the whole
+//! batch back. Either way the till resends what is unacknowledged and gets `duplicate`
+//! for what was applied: exactly once.
 
 use axum::Json;
 use axum::extract::State;
@@ -11,6 +15,7 @@ use axum::http::StatusCode;
 use pos_protocol::PROTOCOL_VERSION;
 use pos_protocol::sync::{MAX_PUSH_BATCH, PushMutation, PushRequest, PushResponse, PushResult, PushStatus};
 use sha2::{Digest, Sha256};
+use tokio_postgres::Transaction;
 use tokio_postgres::types::Json as PgJson;
 
 use super::JsonBody;
@@ -82,51 +87,16 @@ pub async fn push_batch(
     if req.mutations.len() > MAX_PUSH_BATCH {
         return Err(PushError::BatchTooLarge);
     }
-    let mut results = Vec::with_capacity(req.mutations.len());
-    let mut last_seq = current_seq(state, device).await?;
-    for m in &req.mutations {
-        let (result, seq, version) = push_one(state, device, m).await?;
-        last_seq = last_seq.max(seq);
-        if let Some(v) = version {
-            state.changes.published(device.org_id, v);
-        }
-        results.push(result);
-    }
-    Ok(PushResponse { results, last_seq })
-}
-
-async fn current_seq(state: &AppState, device: Device) -> Result<i64, Internal> {
-    let client = state.db.get().await?;
-    let row = client
-        .query_one(
-            "SELECT last_seq FROM device_seq WHERE device_id = $1 AND org_id = $2",
-            &[&device.device_id, &device.org_id],
-        )
-        .await?;
-    Ok(row.get(0))
-}
-
-fn content_hash(m: &PushMutation) -> Result<Vec<u8>, Internal> {
-    Ok(Sha256::digest(serde_json::to_vec(&m.mutation)?).to_vec())
-}
-
-/// Returns the result, the device's last seq after it, and the change-log version written.
-async fn push_one(
-    state: &AppState,
-    device: Device,
-    m: &PushMutation,
-) -> Result<(PushResult, i64, Option<i64>), PushError> {
-    let hash = content_hash(m)?;
+    let org = device.org_id;
     let mut client = state.db.get().await.map_err(Internal::from)?;
     let tx = client.transaction().await.map_err(Internal::from)?;
-    let org = device.org_id;
     tx.execute(
         "SELECT pg_advisory_xact_lock(hashtext($1::text))",
         &[&org.to_string()],
     )
     .await
     .map_err(Internal::from)?;
-    let last_seq: i64 = tx
+    let before: i64 = tx
         .query_one(
             "SELECT last_seq FROM device_seq WHERE device_id = $1 AND org_id = $2 FOR UPDATE",
             &[&device.device_id, &org],
@@ -134,6 +104,72 @@ async fn push_one(
         .await
         .map_err(Internal::from)?
         .get(0);
+    let mut last_seq = before;
+    let mut results = Vec::with_capacity(req.mutations.len());
+    let mut versions = Vec::new();
+    let mut cache_changes = Vec::new();
+    let mut refused = None;
+    for m in &req.mutations {
+        match push_one(state, &tx, device, m, last_seq).await {
+            Ok((result, version, cache_change)) => {
+                if result.status != PushStatus::Duplicate {
+                    last_seq = m.seq;
+                }
+                versions.extend(version);
+                cache_changes.extend(cache_change);
+                results.push(result);
+            }
+            // The applied prefix commits; the till learns where to resume.
+            Err(e @ (PushError::SeqGap { .. } | PushError::MutationConflict(_))) => {
+                refused = Some(e);
+                break;
+            }
+            // Dropping the transaction rolls the whole batch back; the till resends it.
+            Err(e) => return Err(e),
+        }
+    }
+    if last_seq != before {
+        tx.execute(
+            "UPDATE device_seq SET last_seq = $3 WHERE device_id = $1 AND org_id = $2",
+            &[&device.device_id, &org, &last_seq],
+        )
+        .await
+        .map_err(Internal::from)?;
+    }
+    tx.commit().await.map_err(Internal::from)?;
+    if let Some(&v) = versions.last() {
+        state.changes.published(org, v);
+    }
+    // Cache hook: this instance clears at once; the others on the notification.
+    for c in &cache_changes {
+        state.caches.committed(c);
+    }
+    for (m, r) in req.mutations.iter().zip(&results) {
+        if let Some(reason) = &r.reason {
+            tracing::info!(seq = m.seq, intent = m.mutation.intent(), %reason, "mutation rejected");
+        }
+    }
+    match refused {
+        Some(e) => Err(e),
+        None => Ok(PushResponse { results, last_seq }),
+    }
+}
+
+fn content_hash(m: &PushMutation) -> Result<Vec<u8>, Internal> {
+    Ok(Sha256::digest(serde_json::to_vec(&m.mutation)?).to_vec())
+}
+
+/// Applies one mutation inside the batch's transaction, after `last_seq`. Returns the
+/// result, the change-log version written and the cache invalidation it queued.
+async fn push_one(
+    state: &AppState,
+    tx: &Transaction<'_>,
+    device: Device,
+    m: &PushMutation,
+    last_seq: i64,
+) -> Result<(PushResult, Option<i64>, Option<crate::cache::Change>), PushError> {
+    let hash = content_hash(m)?;
+    let org = device.org_id;
     let seen = tx
         .query_opt(
             "SELECT org_id, device_id, payload_hash, result FROM processed_mutations WHERE mutation_id = $1",
@@ -153,7 +189,7 @@ async fn push_one(
             status: PushStatus::Duplicate,
             ..first
         };
-        return Ok((result, last_seq, None));
+        return Ok((result, None, None));
     }
     if m.seq != last_seq + 1 {
         return Err(PushError::SeqGap {
@@ -161,11 +197,11 @@ async fn push_one(
             expected: last_seq + 1,
         });
     }
+    let outcome = apply(tx, org, &m.mutation).await?;
     let mut cache_change = None;
-    let outcome = apply(&tx, org, &m.mutation).await?;
     let (status, reason, version, order) = match outcome {
         Outcome::Applied { entity_id } => {
-            crate::locations::stamp_order(&tx, device, &m.mutation).await?;
+            crate::locations::stamp_order(tx, device, &m.mutation).await?;
             let v: i64 = tx
                 .query_one(
                     "INSERT INTO change_log (org_id, mutation_id, kind, entity_id, payload)
@@ -182,11 +218,11 @@ async fn push_one(
                 .map_err(Internal::from)?
                 .get(0);
             // Cache hook: queue the invalidation for every instance (sent on commit).
-            cache_change = Some(crate::cache::record(&tx, &state.caches, org, v, &m.mutation).await?);
+            cache_change = Some(crate::cache::record(tx, &state.caches, org, v, &m.mutation).await?);
             (PushStatus::Applied, None, Some(v), None)
         }
         Outcome::Rejected(reason) => {
-            let order = target_order(&tx, org, &m.mutation).await?.map(Box::new);
+            let order = target_order(tx, org, &m.mutation).await?.map(Box::new);
             (PushStatus::Rejected, Some(reason), None, order)
         }
     };
@@ -212,19 +248,5 @@ async fn push_one(
     )
     .await
     .map_err(Internal::from)?;
-    tx.execute(
-        "UPDATE device_seq SET last_seq = $3 WHERE device_id = $1 AND org_id = $2",
-        &[&device.device_id, &org, &m.seq],
-    )
-    .await
-    .map_err(Internal::from)?;
-    tx.commit().await.map_err(Internal::from)?;
-    // Cache hook: this instance clears at once; the others on the notification.
-    if let Some(c) = &cache_change {
-        state.caches.committed(c);
-    }
-    if let Some(reason) = &result.reason {
-        tracing::info!(seq = m.seq, intent = m.mutation.intent(), %reason, "mutation rejected");
-    }
-    Ok((result, m.seq, version))
+    Ok((result, version, cache_change))
 }

@@ -139,7 +139,7 @@ async fn profile_edits_need_a_manager_and_reach_the_tills_through_pull() {
         .changes
         .iter()
         .filter_map(|c| match &c.mutation {
-            Mutation::ProfileUpdate { profile } => Some(profile.name.clone()),
+            Mutation::ProfileUpdate { profile, .. } => Some(profile.name.clone()),
             _ => None,
         })
         .collect();

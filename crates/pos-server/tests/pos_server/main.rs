@@ -13,5 +13,6 @@ mod locations;
 mod openapi;
 mod pull;
 mod push;
+mod staff;
 mod summary_parity;
 mod tenancy;

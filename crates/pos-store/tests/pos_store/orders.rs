@@ -15,6 +15,8 @@ fn an_order_with_lines_payments_and_its_bill_round_trips() {
     o.lines[1].void = Some(pos_core::order::LineVoid {
         reason: "burnt".into(),
         at_ms: NOW_MS,
+        voided_by: Some("0196f0a0-0000-7000-8000-00000000000b".parse().expect("an id")),
+        approved_by: Some("0196f0a0-0000-7000-8000-00000000000a".parse().expect("an id")),
     });
     let bill = bill_of(&o);
     o.payments.push(cash(bill.total.minor(), 600_00));
