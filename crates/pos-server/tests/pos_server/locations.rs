@@ -186,3 +186,82 @@ async fn a_location_created_while_the_server_runs_is_accepted_at_once() {
     assert_eq!(last.0, 200, "the new location is known: {}", last.1);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_migration_gives_existing_devices_codes_and_till_orders_a_location() {
+    let url = crate::helpers::fresh_database().await;
+    let pool = pos_server::db::pool(&url, 2).expect("pool");
+    let c = pool.get().await.expect("conn");
+    // The schema as it was before 0005, with rows made under it.
+    c.batch_execute(
+        "CREATE TABLE schema_migrations (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+    )
+    .await
+    .expect("the migrations table");
+    for (v, sql) in pos_server::db::MIGRATIONS {
+        if *v < 5 {
+            c.batch_execute(sql).await.expect("an earlier migration");
+            c.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[v])
+                .await
+                .expect("recorded");
+        }
+    }
+    let (org, bare, device, order, api_order) = (
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+    );
+    c.batch_execute(&format!(
+        "INSERT INTO organisations (id, name) VALUES ('{org}', 'Old'), ('{bare}', 'No location');
+         INSERT INTO locations (id, org_id, name) VALUES ('{org}', '{org}', 'Main');
+         INSERT INTO devices (id, org_id, name, token_hash) VALUES ('{device}', '{org}', 'Till', '\\x01');
+         INSERT INTO enrollment_codes (code_hash, org_id) VALUES ('\\x02', '{org}'), ('\\x03', '{bare}');
+         INSERT INTO processed_mutations (mutation_id, org_id, device_id, seq, intent, payload_hash, result)
+             VALUES ('{order}', '{org}', '{device}', 1, 'order.create', '\\x00', '{{}}');
+         INSERT INTO change_log (org_id, mutation_id, kind, entity_id, payload)
+             VALUES ('{org}', '{order}', 'order.create', '{order}', '{{}}');
+         INSERT INTO orders (org_id, id, status, data) VALUES ('{org}', '{order}', 'open', '{{}}');
+         INSERT INTO orders (org_id, id, status, data) VALUES ('{org}', '{api_order}', 'open', '{{}}');"
+    ))
+    .await
+    .expect("old rows");
+    pos_server::db::migrate(&pool)
+        .await
+        .expect("0005 applies over existing rows");
+    let one = |sql: &'static str| {
+        let c = &c;
+        async move { c.query_one(sql, &[]).await.expect(sql) }
+    };
+    let d: Uuid = one("SELECT location_id FROM devices").await.get(0);
+    assert_eq!(d, org, "the device gets its organisation's location");
+    let o: Option<Uuid> = c
+        .query_one("SELECT location_id FROM orders WHERE id = $1", &[&order])
+        .await
+        .expect("order")
+        .get(0);
+    assert_eq!(o, Some(org), "the till's order gets its device's location");
+    let a: Option<Uuid> = c
+        .query_one("SELECT location_id FROM orders WHERE id = $1", &[&api_order])
+        .await
+        .expect("order")
+        .get(0);
+    assert_eq!(a, None, "an order no device created is left alone");
+    let n: i64 = c
+        .query_one(
+            "SELECT count(*) FROM enrollment_codes c JOIN locations l
+               ON l.id = c.location_id AND l.org_id = c.org_id",
+            &[],
+        )
+        .await
+        .expect("codes")
+        .get(0);
+    assert_eq!(n, 2, "every code names a location of its organisation");
+    let made: i64 = c
+        .query_one("SELECT count(*) FROM locations WHERE org_id = $1", &[&bare])
+        .await
+        .expect("locations")
+        .get(0);
+    assert_eq!(made, 1, "an organisation without a location gets a default one");
+}
