@@ -34,7 +34,7 @@ ADMIN=$(pos admin create-token --org "$ORG" --role admin --name "operator")
 echo "org $ORG"
 
 step "A till: enrollment code -> device token"
-CODE=$(pos admin enrollment-code "$ORG")
+CODE=$(pos admin enroll-code --org "$ORG")   # the default location; --location LOC for another
 DEVICE=$(curl -s -XPOST "$API/sync/enroll" -H 'content-type: application/json' \
   -d "{\"code\":\"$CODE\",\"device_name\":\"Till 1\"}" | jq -r .token)
 echo "device token: ${#DEVICE} hex characters"

@@ -287,6 +287,29 @@ async fn tills_keep_selling_through_a_server_outage_and_converge_without_duplica
         "the day's sales are the sum of what was sold"
     );
     assert_eq!(day_a.bills, 10);
+    // The back office reports the same day as each till: the same `pos_core::summary` code
+    // over the rows both tills pushed.
+    let manager = admin::create_token(&server.db, org, pos_server::auth::Role::Manager, "e2e")
+        .await
+        .expect("a manager token");
+    let body: serde_json::Value = reqwest::Client::new()
+        .get(format!(
+            "{}/billing/summary?day={}",
+            server.url, day_a.business_day
+        ))
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .expect("the summary answers")
+        .json()
+        .await
+        .expect("a JSON body");
+    let report: pos_server::backoffice::billing::BillingSummary =
+        serde_json::from_value(body).expect("a summary");
+    assert_eq!(
+        report.day, *day_a,
+        "the server's report of both tills is each till's"
+    );
     assert_eq!(
         server.scalar("SELECT COUNT(*) FROM processed_mutations").await,
         server

@@ -18,6 +18,8 @@
 //! - [`bill`]: the tax engine: [`bill::calculate`] turns lines and settings into a [`Bill`].
 //! - [`payment`]: tenders, split payments, cash change.
 //! - [`ledger`]: customers, their ledger and the derived balance.
+//! - [`summary`]: the day's X/Z report ([`summary::DaySummary`]) and which day each sale,
+//!   payment and void counts on; till and server fold their rows through it.
 //! - [`limits`]: the bounds on input that keep every sum far from overflow.
 
 pub mod bill;
@@ -33,6 +35,7 @@ pub mod payment;
 pub mod phone;
 pub mod profile;
 pub mod staff;
+pub mod summary;
 pub mod text;
 
 pub use bill::{Bill, BillLine, TaxLine};

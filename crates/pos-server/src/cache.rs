@@ -101,6 +101,8 @@ use CacheKind::*;
 /// - Day summaries are keyed by day and location; a change names its orders' days and
 ///   locations, and the whole-organisation summary of those days.
 /// - A payment can charge a customer's tab: it names the phones whose balance moved.
+/// - Payments and tab settlements count on the day they were taken: a change names those
+///   days too (a settlement has no location, so only the whole-organisation summary).
 /// - Menu changes clear nothing: no cached view reads the menu (order lines copy prices).
 pub const RULES: &[(Cause, &[CacheKind])] = &[
     (Cause::OrderChanged, &[ActiveOrders, Order, DaySummary]),
@@ -109,7 +111,7 @@ pub const RULES: &[(Cause, &[CacheKind])] = &[
         &[ActiveOrders, Order, DaySummary, Balance],
     ),
     (Cause::ProfileUpdated, &[Profile]),
-    (Cause::CustomerChanged, &[Balance]),
+    (Cause::CustomerChanged, &[Balance, DaySummary]),
     (Cause::MenuChanged, &[]),
 ];
 
@@ -364,6 +366,26 @@ pub async fn change_of(
         {
             c.days = row.get::<_, Option<String>>(0).into_iter().collect();
             c.locations = row.get::<_, Option<Uuid>>(1).into_iter().collect();
+        }
+    }
+    // The day summary counts payments (and the bill they settle) and tab settlements on
+    // the business day they were taken, which may be after the day the order was opened.
+    let taken: Vec<i64> = match m {
+        Mutation::PaymentRecord { payments, .. } => payments.iter().map(|p| p.at_ms).collect(),
+        Mutation::LedgerSettle { entry } => vec![entry.at_ms],
+        _ => Vec::new(),
+    };
+    if !taken.is_empty()
+        && let Some(row) = tx
+            .query_opt("SELECT data FROM profile WHERE org_id = $1", &[&org])
+            .await?
+    {
+        let p: pos_core::Profile = serde_json::from_value(row.get(0))?;
+        for at in taken {
+            let d = pos_core::summary::day_of(at, p.utc_offset_minutes, p.day_starts_at_hour);
+            if !c.days.contains(&d) {
+                c.days.push(d);
+            }
         }
     }
     Ok(c)

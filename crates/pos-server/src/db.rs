@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../../migrations/server/0001_init.sql")),
     (2, include_str!("../../../migrations/server/0002_backoffice.sql")),
     (3, include_str!("../../../migrations/server/0003_staff.sql")),
+    (4, include_str!("../../../migrations/server/0004_locations.sql")),
 ];
 
 pub fn pool(database_url: &str, size: usize) -> anyhow::Result<Db> {

@@ -10,6 +10,7 @@
 //!   [`auth::Device`] extractor and the role extractors of the back office.
 //! - [`error`]: the one place where route errors become HTTP status + `{code, message}`.
 //! - [`apply`]: applies one mutation to the organisation's tables (the conflict rules).
+//! - [`locations`]: the location of a till's orders (from the pushing device).
 //! - [`changes`]: per-organisation change notification for the pull long-poll.
 //! - [`routes`]: thin handlers: enroll, push, pull, health, and [`routes::api`] (the
 //!   back office and the one route list the router and the OpenAPI document share).
@@ -28,6 +29,7 @@ pub mod cache;
 pub mod changes;
 pub mod db;
 pub mod error;
+pub mod locations;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;

@@ -1,5 +1,7 @@
-//! `pos-server [serve]` runs the server; `pos-server admin create-org NAME` and
-//! `pos-server admin enrollment-code ORG_ID` manage tenants;
+//! `pos-server [serve]` runs the server; `pos-server admin create-org NAME` (which also
+//! makes the default location "Main"), `admin create-location --org ORG_ID --name NAME`,
+//! `admin enroll-code --org ORG_ID [--location LOCATION_ID]` (default: the default
+//! location) and the older `admin enrollment-code ORG_ID` manage tenants;
 //! `pos-server admin create-token --org ORG_ID --role manager|admin --name NAME` prints a
 //! back-office API token once. Settings come from
 //! `POS_SERVER_CONFIG` (default `config/server.toml`, optional) and the environment.
@@ -38,6 +40,24 @@ async fn main() -> anyhow::Result<()> {
             let org = org.parse().context("ORG must be the organisation's id")?;
             println!("{}", admin::enrollment_code(&pool, org).await?);
         }
+        ["admin", "create-location", rest @ ..] => {
+            let org = parse_id(flag(rest, "--org", "create-location")?, "--org")?;
+            let name = flag(rest, "--name", "create-location")?;
+            let pool = db::pool(&settings.database_url, 2)?;
+            db::migrate(&pool).await?;
+            println!("{}", admin::create_location(&pool, org, name).await?);
+        }
+        ["admin", "enroll-code", rest @ ..] => {
+            let org = parse_id(flag(rest, "--org", "enroll-code")?, "--org")?;
+            let pool = db::pool(&settings.database_url, 2)?;
+            db::migrate(&pool).await?;
+            let location = if rest.contains(&"--location") {
+                parse_id(flag(rest, "--location", "enroll-code")?, "--location")?
+            } else {
+                admin::default_location(&pool, org).await?
+            };
+            println!("{}", admin::enrollment_code_at(&pool, org, location).await?);
+        }
         ["admin", "create-token", rest @ ..] => {
             let flag = |name: &str| {
                 rest.iter()
@@ -57,7 +77,7 @@ async fn main() -> anyhow::Result<()> {
         }
         _ => {
             anyhow::bail!(
-                "usage: pos-server [serve] | admin create-org NAME | admin enrollment-code ORG_ID | admin create-token --org ORG_ID --role manager|admin --name NAME"
+                "usage: pos-server [serve] | admin create-org NAME | admin create-location --org ORG_ID --name NAME | admin enroll-code --org ORG_ID [--location LOCATION_ID] | admin enrollment-code ORG_ID | admin create-token --org ORG_ID --role manager|admin --name NAME"
             )
         }
     }
@@ -81,4 +101,16 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down");
+}
+
+/// The value after `name` in `rest`.
+fn flag<'a>(rest: &[&'a str], name: &str, command: &str) -> anyhow::Result<&'a str> {
+    rest.iter()
+        .position(|a| *a == name)
+        .and_then(|i| rest.get(i + 1).copied())
+        .with_context(|| format!("{command} needs {name}"))
+}
+
+fn parse_id(s: &str, what: &str) -> anyhow::Result<uuid::Uuid> {
+    s.parse().with_context(|| format!("{what} must be an id"))
 }

@@ -99,10 +99,11 @@ fn example_order(profile: &Profile) -> Order {
 pub fn examples() -> BTreeMap<&'static str, Value> {
     use crate::backoffice::Location;
     use crate::backoffice::admin::{CacheReport, Cleared, Health};
-    use crate::backoffice::billing::{Balance, BillingSummary, CalcInput, CalcLine, MethodTotal};
+    use crate::backoffice::billing::{Balance, BillingSummary, CalcInput, CalcLine};
     use crate::backoffice::orders::{ChannelLine, ChannelOrder, OrderPage, OrderRow, StatusChange};
     use crate::backoffice::payments::{PaymentInput, PaymentReceipt, TenderInput};
     use crate::backoffice::profile::BusinessSettings;
+    use pos_core::summary::MethodTotal;
 
     let profile = example_profile();
     let order = example_order(&profile);
@@ -301,23 +302,34 @@ pub fn examples() -> BTreeMap<&'static str, Value> {
     m.insert(
         "BillingSummary",
         v(&BillingSummary {
-            business_day: "2026-11-24".into(),
+            day: pos_core::summary::DaySummary {
+                business_day: "2026-11-24".into(),
+                bills: 9,
+                orders_open: 2,
+                orders_void: 1,
+                gross: Money::from_minor(4115_00),
+                discounts: Money::ZERO,
+                service_charge: Money::ZERO,
+                cgst: Money::from_minor(102_88),
+                sgst: Money::from_minor(102_88),
+                igst: Money::ZERO,
+                other_tax: Money::ZERO,
+                tax_total: Money::from_minor(205_76),
+                tax_included: Money::ZERO,
+                round_off: Money::from_minor(24),
+                total: Money::from_minor(4321_00),
+                payments: vec![MethodTotal {
+                    method: pos_core::PaymentMethod::Cash,
+                    count: 9,
+                    amount: Money::from_minor(4321_00),
+                }],
+                settlements: Vec::new(),
+                voided_lines: 1,
+                voided_amount: Money::from_minor(120_00),
+            },
             location_id: None,
             orders: 12,
-            orders_open: 2,
             orders_paid: 9,
-            orders_void: 1,
-            bills: 9,
-            sales: Money::from_minor(4321_00),
-            tax_total: Money::from_minor(205_76),
-            discounts: Money::ZERO,
-            service_charge: Money::ZERO,
-            round_off: Money::from_minor(-24),
-            payments: vec![MethodTotal {
-                method: "cash".into(),
-                amount: Money::from_minor(4321_00),
-                count: 9,
-            }],
             bill_mismatches: 0,
         }),
     );

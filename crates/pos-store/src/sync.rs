@@ -9,6 +9,9 @@
 //! by their UUIDs (`INSERT OR IGNORE`), an order's status merges with
 //! `Order::merge_status` (paid and void win), profile and menu take the server's order.
 //! A change whose mutation id is in this till's own outbox is skipped: it is already here.
+//! Pulled payments, bills and ledger entries are stored on the business day the other till
+//! counted them on (`pos_core::summary`: the day they were taken), so every till's day
+//! summary agrees with the one that made the sale and with the server's.
 
 use std::collections::BTreeSet;
 
@@ -118,7 +121,7 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
                 insert_line_once(tx, order.id, i, l)?;
             }
             for p in &payments {
-                insert_payment_once(tx, order.id, p, &order.business_day)?;
+                insert_payment_once(tx, order.id, p, &order.business_day, out)?;
             }
             touch(out, order);
             Ok(true)
@@ -215,16 +218,24 @@ fn apply_one(tx: &WriteTx<'_>, m: &Mutation, now_ms: i64, out: &mut AppliedBatch
             };
             let mut changed = false;
             for p in payments {
-                changed |= insert_payment_once(tx, *order_id, p, &o.business_day)?;
+                changed |= insert_payment_once(tx, *order_id, p, &o.business_day, out)?;
             }
             for e in ledger {
-                changed |= insert_entry_once(tx, e, &o.business_day)?;
+                let day = day_taken(tx, e.at_ms, &o.business_day)?;
+                changed |= insert_entry_once(tx, e, &day)?;
                 out.phones.insert(e.phone.clone());
+                out.days.insert(day);
             }
             if let (Some(b), Some(no)) = (bill, invoice_no) {
                 if orders::stored_bill(tx, *order_id)?.is_none() {
                     let no = pulled_invoice_no(tx, no, *order_id)?;
-                    orders::insert_bill(tx, *order_id, &no, &o.business_day, b, now_ms)?;
+                    // The bill counts on the day of the payment that settled it.
+                    let day = match payments.iter().map(|p| p.at_ms).max() {
+                        Some(at) => day_taken(tx, at, &o.business_day)?,
+                        None => o.business_day.clone(),
+                    };
+                    orders::insert_bill(tx, *order_id, &no, &day, b, now_ms)?;
+                    out.days.insert(day);
                     changed = true;
                 }
                 o.status = Order::merge_status(o.status, pos_core::OrderStatus::Paid);
@@ -289,16 +300,29 @@ fn insert_line_once(
     Ok(true)
 }
 
+/// The business day a payment, bill or ledger entry taken at `at_ms` counts on, as the
+/// till that took it stored it (`pos_core::summary`'s rules); `order_day` while this till
+/// has no profile yet.
+fn day_taken(tx: &WriteTx<'_>, at_ms: i64, order_day: &str) -> Result<String> {
+    Ok(match catalog::profile(tx)? {
+        Some((p, _)) => pos_core::summary::day_of(at_ms, p.utc_offset_minutes, p.day_starts_at_hour),
+        None => order_day.to_owned(),
+    })
+}
+
 fn insert_payment_once(
     tx: &WriteTx<'_>,
     order_id: OrderId,
     p: &pos_core::Payment,
-    day: &str,
+    order_day: &str,
+    out: &mut AppliedBatch,
 ) -> Result<bool> {
     if exists(tx, "SELECT 1 FROM payments WHERE id = ?1", p.id.to_string())? {
         return Ok(false);
     }
-    orders::insert_payment(tx, order_id, p, day)?;
+    let day = day_taken(tx, p.at_ms, order_day)?;
+    orders::insert_payment(tx, order_id, p, &day)?;
+    out.days.insert(day);
     Ok(true)
 }
 
@@ -347,7 +371,7 @@ pub fn adopt_server_order(tx: &WriteTx<'_>, server: &Order) -> Result<AppliedBat
         }
     }
     for p in &server.payments {
-        insert_payment_once(tx, server.id, p, &local.business_day)?;
+        insert_payment_once(tx, server.id, p, &local.business_day, &mut out)?;
     }
     local.status = server.status;
     local.discount = server.discount;

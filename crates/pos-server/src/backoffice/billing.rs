@@ -2,12 +2,13 @@
 //! (per location or for the whole organisation), and the stateless bill calculation with
 //! the shared tax engine.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use pos_core::bill::{self, TaxSettings};
+use pos_core::summary::DaySummary;
 use pos_core::{
-    Bill, Customer, LedgerEntry, LineId, MenuItem, Money, Order, OrderLine, OrderStatus, Phone, Quantity,
+    Bill, Customer, LedgerEntry, LedgerKind, LineId, MenuItem, Money, Order, OrderLine, OrderStatus, Payment,
+    Phone, Quantity,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -75,34 +76,19 @@ pub async fn customer_balance(state: &AppState, who: &Principal, phone: &str) ->
         .await
 }
 
-/// Totals of one payment method.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MethodTotal {
-    pub method: String,
-    pub amount: Money,
-    pub count: u32,
-}
-
-/// One business day of the organisation, or of one location.
+/// One business day of the organisation, or of one location: the tills' X/Z report
+/// ([`DaySummary`], computed by the same code from the rows the tills pushed) plus what
+/// only the server knows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BillingSummary {
-    pub business_day: String,
+    #[serde(flatten)]
+    pub day: DaySummary,
     pub location_id: Option<Uuid>,
+    /// Orders opened this day.
     pub orders: u32,
-    pub orders_open: u32,
+    /// Orders opened this day that are paid.
     pub orders_paid: u32,
-    pub orders_void: u32,
-    /// Paid bills.
-    pub bills: u32,
-    /// Sum of paid bills' totals (their stored snapshots).
-    pub sales: Money,
-    pub tax_total: Money,
-    pub discounts: Money,
-    pub service_charge: Money,
-    pub round_off: Money,
-    /// Payments against this day's orders, per method (amount applied, change excluded).
-    pub payments: Vec<MethodTotal>,
-    /// Paid bills whose till total disagreed with the server's recomputation.
+    /// Bills settled this day whose till total disagreed with the server's recomputation.
     pub bill_mismatches: u32,
 }
 
@@ -115,8 +101,10 @@ pub struct SummaryQuery {
     pub location: Option<String>,
 }
 
-/// `GET /billing/summary`: the orders of a business day (the day each order was opened),
-/// their paid bills and payments.
+/// `GET /billing/summary`: the day's report under the tills' rules
+/// ([`pos_core::summary`]): payments, and the bills they settle, on the business day they
+/// were taken; order counts and voids on the day each order was opened. Tab settlements
+/// belong to no location, so only the whole-organisation report has them.
 pub async fn summary(state: &AppState, who: &Principal, q: &SummaryQuery) -> Result<Arc<BillingSummary>> {
     let (_, profile) = profile::require(state, who).await?;
     let day = match q.day.as_deref() {
@@ -124,82 +112,109 @@ pub async fn summary(state: &AppState, who: &Principal, q: &SummaryQuery) -> Res
             .map_err(|_| ApiFailure::invalid("day", "day must be a date like 2026-11-24"))?,
         None => pos_core::day::business_day(now_ms(), profile.utc_offset_minutes, profile.day_starts_at_hour),
     };
-    let day = pos_core::day::format_day(day);
     let location = match q.location.as_deref() {
         Some(l) => Some(orders::location_of(state, who, l).await?),
         None => None,
     };
     let org = who.org_id;
     let fresh = state.caches.is_current(org, who.data_version);
-    let key = (org, day.clone(), location);
+    let key = (org, pos_core::day::format_day(day), location);
+    // The business day's instants: [start, end).
+    let (offset, hour) = (profile.utc_offset_minutes, profile.day_starts_at_hour);
+    let span = (
+        pos_core::day::day_start_ms(day, offset, hour),
+        pos_core::day::day_start_ms(pos_core::day::next_day(day), offset, hour),
+    );
     state
         .caches
         .day_summary
-        .get_or_load_async(&key, fresh, async {
-            let client = state.db.get().await?;
-            let rows = client
-                .query(
-                    "SELECT o.data, b.data, o.bill_mismatch FROM orders o
-                     LEFT JOIN bills b ON b.org_id = o.org_id AND b.order_id = o.id
-                     WHERE o.org_id = $1 AND o.data->>'business_day' = $2
-                       AND ($3::uuid IS NULL OR o.location_id = $3)",
-                    &[&org, &day, &location],
-                )
-                .await?;
-            let mut s = BillingSummary {
-                business_day: day.clone(),
-                location_id: location,
-                orders: 0,
-                orders_open: 0,
-                orders_paid: 0,
-                orders_void: 0,
-                bills: 0,
-                sales: Money::ZERO,
-                tax_total: Money::ZERO,
-                discounts: Money::ZERO,
-                service_charge: Money::ZERO,
-                round_off: Money::ZERO,
-                payments: Vec::new(),
-                bill_mismatches: 0,
-            };
-            let mut methods: BTreeMap<String, (Money, u32)> = BTreeMap::new();
-            for r in rows {
-                let o: Order = serde_json::from_value(r.get(0))?;
-                s.orders += 1;
-                match o.status {
-                    OrderStatus::Paid => s.orders_paid += 1,
-                    OrderStatus::Void => s.orders_void += 1,
-                    _ => s.orders_open += 1,
-                }
-                if let Some(b) = r.get::<_, Option<serde_json::Value>>(1) {
-                    let b: Bill = serde_json::from_value(b)?;
-                    s.bills += 1;
-                    s.sales += b.total;
-                    s.tax_total += b.tax_total;
-                    s.discounts += b.discount_total;
-                    s.service_charge += b.service_charge;
-                    s.round_off += b.round_off;
-                    if r.get::<_, bool>(2) {
-                        s.bill_mismatches += 1;
-                    }
-                }
-                for p in &o.payments {
-                    let e = methods.entry(p.method.as_str().to_string()).or_default();
-                    e.0 += p.amount;
-                    e.1 += 1;
-                }
-            }
-            s.payments = methods
-                .into_iter()
-                .map(|(method, (amount, count))| MethodTotal {
-                    method,
-                    amount,
-                    count,
-                })
-                .collect();
-            Ok(s)
-        })
+        .get_or_load_async(
+            &key,
+            fresh,
+            load_summary(state, org, key.1.clone(), span, location),
+        )
         .await
+}
+
+async fn load_summary(
+    state: &AppState,
+    org: Uuid,
+    day: String,
+    (start, end): (i64, i64),
+    location: Option<Uuid>,
+) -> Result<BillingSummary> {
+    let mut s = BillingSummary {
+        day: DaySummary::new(day),
+        location_id: location,
+        orders: 0,
+        orders_paid: 0,
+        bill_mismatches: 0,
+    };
+    let client = state.db.get().await?;
+    for r in client
+        .query(
+            "SELECT data FROM orders WHERE org_id = $1 AND data->>'business_day' = $2
+               AND ($3::uuid IS NULL OR location_id = $3)",
+            &[&org, &s.day.business_day, &location],
+        )
+        .await?
+    {
+        let o: Order = serde_json::from_value(r.get(0))?;
+        s.orders += 1;
+        if o.status == OrderStatus::Paid {
+            s.orders_paid += 1;
+        }
+        s.day.add_opened_order(&o);
+    }
+    // A bill counts on the day of the payment that settled it: its order's last payment.
+    for r in client
+        .query(
+            "SELECT b.data, b.mismatch FROM bills b
+             JOIN orders o ON o.org_id = b.org_id AND o.id = b.order_id
+             WHERE b.org_id = $1 AND ($4::uuid IS NULL OR o.location_id = $4)
+               AND b.order_id IN (SELECT order_id FROM payments WHERE org_id = $1
+                   AND (data->>'at_ms')::bigint >= $2 AND (data->>'at_ms')::bigint < $3)
+               AND (SELECT max((p.data->>'at_ms')::bigint) FROM payments p
+                    WHERE p.org_id = $1 AND p.order_id = b.order_id) < $3",
+            &[&org, &start, &end, &location],
+        )
+        .await?
+    {
+        let b: Bill = serde_json::from_value(r.get(0))?;
+        s.day.add_bill(&b);
+        if r.get::<_, bool>(1) {
+            s.bill_mismatches += 1;
+        }
+    }
+    for r in client
+        .query(
+            "SELECT p.data FROM payments p
+             JOIN orders o ON o.org_id = p.org_id AND o.id = p.order_id
+             WHERE p.org_id = $1 AND ($4::uuid IS NULL OR o.location_id = $4)
+               AND (p.data->>'at_ms')::bigint >= $2 AND (p.data->>'at_ms')::bigint < $3",
+            &[&org, &start, &end, &location],
+        )
+        .await?
+    {
+        let p: Payment = serde_json::from_value(r.get(0))?;
+        s.day.add_payment(p.method, p.amount);
+    }
+    if location.is_none() {
+        for r in client
+            .query(
+                "SELECT data FROM ledger WHERE org_id = $1
+                   AND (data->>'at_ms')::bigint >= $2 AND (data->>'at_ms')::bigint < $3",
+                &[&org, &start, &end],
+            )
+            .await?
+        {
+            let e: LedgerEntry = serde_json::from_value(r.get(0))?;
+            if e.kind == LedgerKind::Settlement {
+                s.day.add_settlement(e.method, e.amount);
+            }
+        }
+    }
+    Ok(s)
 }
 
 /// One line of a bill to calculate: an item priced by the caller, taxed with one of the

@@ -54,20 +54,21 @@ async fn enroll_device(state: &AppState, req: &EnrollRequest) -> Result<EnrollRe
     }
     let mut client = state.db.get().await.map_err(Internal::from)?;
     let tx = client.transaction().await.map_err(Internal::from)?;
-    let org: Uuid = tx
+    let row = tx
         .query_opt(
-            "SELECT org_id FROM enrollment_codes WHERE code_hash = $1 AND used_at IS NULL FOR UPDATE",
+            "SELECT org_id, location_id FROM enrollment_codes
+             WHERE code_hash = $1 AND used_at IS NULL FOR UPDATE",
             &[&hash_secret(&req.code)],
         )
         .await
         .map_err(Internal::from)?
-        .ok_or(EnrollError::BadCode)?
-        .get(0);
+        .ok_or(EnrollError::BadCode)?;
+    let (org, location): (Uuid, Uuid) = (row.get(0), row.get(1));
     let device_id = Uuid::now_v7();
     let token = new_secret(32);
     tx.execute(
-        "INSERT INTO devices (id, org_id, name, token_hash) VALUES ($1, $2, $3, $4)",
-        &[&device_id, &org, &name, &hash_secret(&token)],
+        "INSERT INTO devices (id, org_id, location_id, name, token_hash) VALUES ($1, $2, $3, $4, $5)",
+        &[&device_id, &org, &location, &name, &hash_secret(&token)],
     )
     .await
     .map_err(Internal::from)?;
@@ -84,6 +85,6 @@ async fn enroll_device(state: &AppState, req: &EnrollRequest) -> Result<EnrollRe
     .await
     .map_err(Internal::from)?;
     tx.commit().await.map_err(Internal::from)?;
-    tracing::info!(%device_id, %org, "device enrolled");
+    tracing::info!(%device_id, %org, %location, "device enrolled");
     Ok(EnrollResponse { device_id, token })
 }

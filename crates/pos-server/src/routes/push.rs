@@ -201,6 +201,7 @@ async fn push_one(
     let mut cache_change = None;
     let (status, reason, version, order) = match outcome {
         Outcome::Applied { entity_id } => {
+            crate::locations::stamp_order(tx, device, &m.mutation).await?;
             let v: i64 = tx
                 .query_one(
                     "INSERT INTO change_log (org_id, mutation_id, kind, entity_id, payload)

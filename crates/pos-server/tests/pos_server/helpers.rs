@@ -37,7 +37,7 @@ pub struct TestServer {
 
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
-async fn fresh_database() -> String {
+pub async fn fresh_database() -> String {
     let name = format!(
         "t_{}_{}_{}",
         std::process::id(),
