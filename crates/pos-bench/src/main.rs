@@ -14,7 +14,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use pos_app::demo::LargeData;
 use pos_bench::replay::{self, Size};
-use pos_bench::server::{self, ServerMode, ServerOptions};
+use pos_bench::server::{self, ReadBack, ServerMode, ServerOptions};
 use pos_bench::stats::write_json;
 use pos_bench::till::{self, TillOptions};
 
@@ -104,9 +104,10 @@ enum Cmd {
         pool_size: usize,
         #[arg(long, default_value_t = 600)]
         max_seconds: u64,
-        /// Read what one till wrote back through `other-till` (after its pull) or
-        /// `server-api` (not available yet: see server::read_back_via_server_api).
-        #[arg(long, default_value = "other-till")]
+        /// Read what one till wrote back through `other-till` (its cached App after its
+        /// pull) or `server-api` (that, then the server's cached `GET /orders/{id}` with an
+        /// admin token the tool creates for each organisation on the server's database).
+        #[arg(long, default_value = "server-api")]
         read_back: String,
     },
     /// Runs the server until stdin closes (used by `server`).
@@ -192,11 +193,11 @@ fn main() -> anyhow::Result<()> {
             max_seconds,
             read_back,
         } => {
-            match read_back.as_str() {
-                "other-till" => {}
-                "server-api" => server::read_back_via_server_api()?,
+            let read_back = match read_back.as_str() {
+                "other-till" => ReadBack::OtherTill,
+                "server-api" => ReadBack::ServerApi,
                 other => anyhow::bail!("--read-back is other-till or server-api, not {other}"),
-            }
+            };
             let mode = match (&url, in_process) {
                 (Some(u), _) => {
                     anyhow::ensure!(
@@ -220,6 +221,7 @@ fn main() -> anyhow::Result<()> {
                 mode,
                 pool_size,
                 time_limit: Duration::from_secs(max_seconds),
+                read_back,
                 ..ServerOptions::default()
             };
             let report = runtime()?.block_on(server::run(&opts))?;

@@ -35,6 +35,7 @@ use parking_lot::Mutex;
 use pos_app::{AddLines, App, AppConfig, CacheConfig, RecordPayment, TicketLine};
 use pos_core::order::NewOrder;
 use pos_core::{Order, OrderId, OrderStatus, OrderType, PaymentMethod, Tender};
+use pos_server::auth::Role;
 use pos_server::{Application, Settings, admin, db};
 use pos_store::{orders, outbox};
 use pos_sync::{DriverConfig, SyncDriver};
@@ -42,6 +43,18 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::stats::{Machine, histogram, machine, record, us_at};
+
+/// How a probe reads back what the writing till wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReadBack {
+    /// Another till of the organisation sees it (its cached `App` after its pull).
+    OtherTill,
+    /// That, and then the server's cached back-office `GET /orders/{id}` (twice: the
+    /// second answer normally comes from the server's cache), compared with the writer's
+    /// order, with an admin token the harness creates for each organisation.
+    #[default]
+    ServerApi,
+}
 
 /// Where the server comes from.
 #[derive(Clone, Debug)]
@@ -76,6 +89,7 @@ pub struct ServerOptions {
     pub pool_size: usize,
     /// The whole run stops (and reports what it has) after this.
     pub time_limit: Duration,
+    pub read_back: ReadBack,
 }
 
 impl Default for ServerOptions {
@@ -93,6 +107,7 @@ impl Default for ServerOptions {
             mode: ServerMode::InProcess,
             pool_size: 32,
             time_limit: Duration::from_secs(600),
+            read_back: ReadBack::default(),
         }
     }
 }
@@ -154,6 +169,15 @@ pub struct ServerReport {
     /// Answers of a till's App that differed from its SQLite after a change reached it.
     pub stale: u64,
     pub stale_examples: Vec<String>,
+    /// `other-till` or `server-api`.
+    pub read_back: String,
+    /// With `server-api`: `GET /orders/{id}` answers compared with the writer's order, how
+    /// long they took, and how many differed after the grace (also counted in `stale`).
+    pub server_reads: u64,
+    pub server_read: Latency,
+    pub server_stale: u64,
+    /// The server's cache statistics at the end (`GET /admin/cache-stats`).
+    pub server_caches: Vec<pos_cache::CacheStats>,
     /// Tills whose floor (in SQLite) still lacked some of their organisation's orders
     /// after all pushes and a 30 s wait: lag, counted apart from stale answers.
     pub floors_diverged: u64,
@@ -220,6 +244,18 @@ impl ServerReport {
             "stale answers {}; floors diverged {}; errors {}; rejections {}",
             self.stale, self.floors_diverged, self.errors, self.rejections
         );
+        if self.read_back == "server-api" {
+            println!(
+                "server read-back (GET /orders/{{id}}): {} reads, p50 {:.1} ms p99 {:.1} ms; stale {}",
+                self.server_reads, self.server_read.p50_ms, self.server_read.p99_ms, self.server_stale
+            );
+            for c in &self.server_caches {
+                println!(
+                    "  server cache {}: hits {} misses {} ratio {:.2} loads {}",
+                    c.name, c.hits, c.misses, c.hit_ratio, c.loads
+                );
+            }
+        }
         for e in self.stale_examples.iter().chain(&self.error_examples) {
             println!("  {e}");
         }
@@ -804,6 +840,23 @@ async fn drive(
     for o in 0..orgs {
         org_ids.push(admin::create_org(&admin_db, &format!("Bench org {o}")).await?);
     }
+    report.read_back = match opts.read_back {
+        ReadBack::OtherTill => "other-till",
+        ReadBack::ServerApi => "server-api",
+    }
+    .into();
+    // One admin token per organisation (admin: orders and cache statistics), created in
+    // process on the server's database, as `pos-server admin create-token` does.
+    let mut api_tokens = Vec::new();
+    if opts.read_back == ReadBack::ServerApi {
+        for &org in &org_ids {
+            api_tokens.push(admin::create_token(&admin_db, org, Role::Admin, "pos-bench read-back").await?);
+        }
+    }
+    let api_tokens = Arc::new(api_tokens);
+    let server_h = Arc::new(Mutex::new(histogram()));
+    let server_reads = Arc::new(AtomicU64::new(0));
+    let server_stale = Arc::new(AtomicU64::new(0));
     // Open and enroll the tills.
     let bar = crate::stats::progress(opts.tills as u64, "opening and enrolling tills");
     let mut tills = Vec::new();
@@ -963,6 +1016,16 @@ async fn drive(
             per_org.clone(),
         );
         let (probes, lines) = (opts.probes as u64, opts.lines);
+        let api = ServerApi {
+            http: http.clone(),
+            url: url.to_owned(),
+            tokens: api_tokens.clone(),
+            latency: server_h.clone(),
+            reads: server_reads.clone(),
+            stale: server_stale.clone(),
+            tally: tally.clone(),
+        };
+        let orgs_of: Vec<usize> = tills.iter().map(|t| t.org).collect();
         probers.push(tokio::spawn(async move {
             loop {
                 let p = next.fetch_add(1, Ordering::Relaxed);
@@ -1009,6 +1072,8 @@ async fn drive(
                         continue;
                     }
                 }
+                // The server's cached answer must be what the writer wrote.
+                api.check(orgs_of[w], &order).await;
                 // What the reader saw must be what the writer wrote.
                 let app = reader.clone();
                 if let Ok(seen) = blocking(move || app.order(id)).await
@@ -1043,7 +1108,14 @@ async fn drive(
                 )
                 .await
                 {
-                    Some(d) => record(&mut pay_h.lock(), d.as_nanos() as u64),
+                    Some(d) => {
+                        record(&mut pay_h.lock(), d.as_nanos() as u64);
+                        let app = writer.clone();
+                        match blocking(move || app.order(id)).await {
+                            Ok(o) => api.check(orgs_of[w], &o).await,
+                            Err(e) => tally.error(e),
+                        }
+                    }
                     None => {
                         timed_out.fetch_add(1, Ordering::Relaxed);
                     }
@@ -1067,6 +1139,15 @@ async fn drive(
     report.propagation_create = Latency::of(&create_h.lock());
     report.propagation_pay = Latency::of(&pay_h.lock());
     report.probes_timed_out = timed_out.load(Ordering::Relaxed);
+    report.server_reads = server_reads.load(Ordering::Relaxed);
+    report.server_read = Latency::of(&server_h.lock());
+    report.server_stale = server_stale.load(Ordering::Relaxed);
+    if let Some(token) = api_tokens.first() {
+        match server_cache_stats(&http, url, token).await {
+            Ok(c) => report.server_caches = c,
+            Err(e) => tally.error(format!("GET /admin/cache-stats: {e}")),
+        }
+    }
 
     // Phase 3: everything pushed, then every till of an org must show the same floor.
     let quiet_deadline = Instant::now() + Duration::from_secs(60);
@@ -1176,13 +1257,100 @@ async fn drive(
     Ok(())
 }
 
-/// TODO(back-office API): read back through the server instead of through the other
-/// till. Once `GET /orders/{id}` (the cached back-office REST API, being added on another
-/// branch) exists, a probe can also ask the server for the order right after the writer's
-/// push is acknowledged and compare it with the writer's `shape(order)`: a difference is a
-/// stale answer of the server's cache. Until then `--read-back server-api` is refused.
-pub fn read_back_via_server_api() -> anyhow::Result<()> {
-    anyhow::bail!(
-        "reading back through the server's REST API needs GET /orders/{{id}}, which this server does not have yet"
+/// Reads orders back through the server's back-office API and compares them with the
+/// writer's (`api_shape`).
+#[derive(Clone)]
+struct ServerApi {
+    http: reqwest::Client,
+    url: String,
+    /// One per organisation; empty unless `ReadBack::ServerApi`.
+    tokens: Arc<Vec<String>>,
+    latency: Arc<Mutex<Histogram<u64>>>,
+    reads: Arc<AtomicU64>,
+    stale: Arc<AtomicU64>,
+    tally: Arc<Tally>,
+}
+
+/// What the server must agree on with the writing till: status, lines (id, quantity,
+/// price), payments (method and amount) and the total paid. Order numbers are per till.
+fn api_shape(o: &Order) -> (OrderStatus, Vec<String>, Vec<String>, i64) {
+    (
+        o.status,
+        o.lines
+            .iter()
+            .map(|l| format!("{} {} {:?}", l.id, l.qty, l.unit_price))
+            .collect(),
+        o.payments
+            .iter()
+            .map(|p| format!("{:?} {:?}", p.method, p.amount))
+            .collect(),
+        o.payments.iter().map(|p| p.amount.minor()).sum(),
     )
+}
+
+impl ServerApi {
+    async fn get(&self, org: usize, id: OrderId) -> anyhow::Result<Order> {
+        let t = Instant::now();
+        let o = self
+            .http
+            .get(format!("{}/orders/{id}", self.url))
+            .bearer_auth(&self.tokens[org])
+            .send()
+            .await?
+            .error_for_status()?
+            .json::<Order>()
+            .await?;
+        record(&mut self.latency.lock(), t.elapsed().as_nanos() as u64);
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        Ok(o)
+    }
+
+    /// After `written` reached another till (so the server has committed it), the server
+    /// must answer it: twice, the second normally from its cache. A different answer gets
+    /// the same grace as a till's (the invalidation is raised right after the commit);
+    /// still different after it is stale.
+    async fn check(&self, org: usize, written: &Order) {
+        if self.tokens.is_empty() {
+            return;
+        }
+        let want = api_shape(written);
+        for _ in 0..2 {
+            let got = match self.get(org, written.id).await {
+                Ok(o) if api_shape(&o) == want => continue,
+                Ok(_) => {
+                    tokio::time::sleep(STALE_GRACE).await;
+                    self.get(org, written.id).await
+                }
+                Err(e) => Err(e),
+            };
+            match got {
+                Ok(o) if api_shape(&o) == want => {}
+                Ok(o) => {
+                    self.stale.fetch_add(1, Ordering::Relaxed);
+                    self.tally.stale(format!(
+                        "server GET /orders/{}: the writer has {want:?}, the server {:?}",
+                        written.id,
+                        api_shape(&o)
+                    ));
+                }
+                Err(e) => self.tally.error(format!("GET /orders/{}: {e}", written.id)),
+            }
+        }
+    }
+}
+
+async fn server_cache_stats(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+) -> anyhow::Result<Vec<pos_cache::CacheStats>> {
+    let r: pos_server::backoffice::admin::CacheReport = http
+        .get(format!("{url}/admin/cache-stats"))
+        .bearer_auth(token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(r.caches)
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use pos_app::demo::LargeData;
 use pos_bench::replay::{self, Size};
-use pos_bench::server::{self, ServerMode, ServerOptions};
+use pos_bench::server::{self, ReadBack, ServerMode, ServerOptions};
 use pos_bench::till::{self, TillOptions};
 
 fn tiny() -> LargeData {
@@ -143,6 +143,7 @@ fn server_load_pushes_propagates_and_reads_back_nothing_stale() {
         mode: ServerMode::Child(PathBuf::from(env!("CARGO_BIN_EXE_pos-bench"))),
         pool_size: 4,
         time_limit: Duration::from_secs(120),
+        read_back: ReadBack::ServerApi,
         ..ServerOptions::default()
     };
     let report = tokio::runtime::Builder::new_multi_thread()
@@ -163,6 +164,26 @@ fn server_load_pushes_propagates_and_reads_back_nothing_stale() {
         "every probe was seen by the other till"
     );
     assert_eq!(report.propagation_create.n, 6, "every probe measured");
+    // Each probe reads the order back from the server twice after it is created and twice
+    // after it is paid: the server's cached answers must equal the writer's order.
+    assert_eq!(
+        report.server_reads,
+        4 * 6,
+        "every probe read back through the server API"
+    );
+    assert_eq!(
+        report.server_stale, 0,
+        "the server's cache answered what the till wrote"
+    );
+    let order_cache = report
+        .server_caches
+        .iter()
+        .find(|c| c.name == "order")
+        .unwrap_or_else(|| panic!("the server reports its order cache: {:?}", report.server_caches));
+    assert!(
+        order_cache.hits > 0 && order_cache.misses > 0,
+        "the second read of each probe is a hit, the first after a change a miss: {order_cache:?}"
+    );
     assert!(
         report.backlog_mutations > 0 && report.push_mutations_per_s > 0.0,
         "the backlog was pushed"
