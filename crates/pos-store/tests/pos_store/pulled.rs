@@ -13,33 +13,9 @@ fn pulled_bills_with_the_same_invoice_number_from_two_tills_are_both_stored() {
     let mut changes = Vec::new();
     let mut ids = Vec::new();
     for n in 1..=2 {
-        let mut o = order(n);
-        changes.push((
-            mutation_id(),
-            Mutation::OrderCreate {
-                order: Box::new(o.clone()),
-            },
-        ));
-        o.lines.push(order_line("ST-01", 100_00, 1000));
-        let bill = bill_of(&o);
-        changes.push((
-            mutation_id(),
-            Mutation::OrderAddLine {
-                order_id: o.id,
-                line: Box::new(o.lines[0].clone()),
-            },
-        ));
-        changes.push((
-            mutation_id(),
-            Mutation::PaymentRecord {
-                order_id: o.id,
-                payments: vec![cash(bill.total.minor(), bill.total.minor())],
-                bill: Some(Box::new(bill)),
-                invoice_no: Some("SAF-000001".into()),
-                ledger: Vec::new(),
-            },
-        ));
-        ids.push(o.id);
+        let (id, more) = pulled_paid(n, "SAF-000001");
+        changes.extend(more);
+        ids.push(id);
     }
     let applied = store
         .write(|tx| sync::apply_pulled(tx, &changes, "v1.6", NOW_MS))
