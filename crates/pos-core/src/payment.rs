@@ -180,6 +180,107 @@ pub fn apply_tenders(due: Money, tenders: &[Tender], currency: &Currency) -> Res
     Ok(applied)
 }
 
+/// A payment of `tenders` against an order, worked out before anything is stored: the
+/// bill from the order's committed lines, how the tenders apply to what is still due, and
+/// the on-account part with the phone it is charged to. The till and the server record
+/// payments through it, so both apply the same rules; each then checks the customer's
+/// credit against its own ledger and stores the rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentPlan {
+    pub bill: crate::bill::Bill,
+    pub applied: Vec<AppliedPayment>,
+    /// The part paid on account and the customer it is charged to; `None` when no tender
+    /// is on account.
+    pub on_account: Option<(Phone, Money)>,
+}
+
+impl PaymentPlan {
+    /// Refuses a final order (paid or void), recomputes the bill, applies the tenders to
+    /// what is due, and finds the phone an on-account part is charged to.
+    pub fn new(
+        order: &crate::Order,
+        tenders: &[Tender],
+        settings: &crate::bill::TaxSettings,
+        currency: &Currency,
+    ) -> Result<PaymentPlan> {
+        if order.status.is_final() {
+            return Err(DomainError::conflict(format!(
+                "order #{} is {}; it takes no more payments",
+                order.number, order.status
+            )));
+        }
+        let bill = crate::bill::calculate(&order.lines, order.discount, settings)?;
+        let due = bill.total - order.amount_paid();
+        let applied = apply_tenders(due, tenders, currency)?;
+        let on_account: Money = applied
+            .iter()
+            .filter(|a| a.method == PaymentMethod::OnAccount)
+            .map(|a| a.amount)
+            .sum();
+        let on_account = if on_account.is_positive() {
+            let phone = order.customer_phone.clone().ok_or_else(|| {
+                DomainError::invalid(
+                    "customer_phone",
+                    "an on-account payment needs the customer's phone on the order",
+                )
+            })?;
+            Some((phone, on_account))
+        } else {
+            None
+        };
+        Ok(PaymentPlan {
+            bill,
+            applied,
+            on_account,
+        })
+    }
+
+    /// The payment rows, one per applied tender, with the ids given in order.
+    pub fn payments(
+        &self,
+        order: &crate::Order,
+        mut ids: impl FnMut() -> PaymentId,
+        at_ms: i64,
+    ) -> Vec<Payment> {
+        self.applied
+            .iter()
+            .map(|a| Payment {
+                id: ids(),
+                method: a.method,
+                amount: a.amount,
+                tendered: a.tendered,
+                change: a.change,
+                reference: a.reference.clone(),
+                customer_phone: (a.method == PaymentMethod::OnAccount)
+                    .then(|| order.customer_phone.clone())
+                    .flatten(),
+                at_ms,
+            })
+            .collect()
+    }
+
+    /// The charge to the customer's tab for the on-account part, if any.
+    pub fn charge(
+        &self,
+        order: &crate::Order,
+        id: crate::ids::LedgerEntryId,
+        at_ms: i64,
+    ) -> Option<crate::ledger::LedgerEntry> {
+        self.on_account
+            .as_ref()
+            .map(|(phone, amount)| crate::ledger::LedgerEntry {
+                id,
+                phone: phone.clone(),
+                kind: crate::ledger::LedgerKind::Charge,
+                amount: *amount,
+                order_id: Some(order.id),
+                method: None,
+                note: format!("order #{}", order.number),
+                at_ms,
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

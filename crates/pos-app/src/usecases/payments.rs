@@ -1,9 +1,9 @@
 //! Payments, split across methods, with change and on-account charges.
 
-use pos_core::bill::{self, TaxSettings};
-use pos_core::ledger::{self, LedgerKind};
-use pos_core::payment::apply_tenders;
-use pos_core::{LedgerEntry, LedgerEntryId, Money, OrderStatus, Payment, PaymentId, PaymentMethod};
+use pos_core::bill::TaxSettings;
+use pos_core::ledger;
+use pos_core::payment::PaymentPlan;
+use pos_core::{LedgerEntryId, Money, OrderStatus, PaymentId};
 use pos_protocol::Mutation;
 use pos_store::{customers, orders};
 
@@ -32,67 +32,40 @@ impl App {
             .collect();
         self.write_once(input.request_id, "record_payment", &input, |tx, now| {
             let mut order = load_for_write(tx, input.order_id)?;
-            if order.status.is_final() {
-                return Err(AppError::from(pos_core::DomainError::conflict(format!(
-                    "order #{} is {}; it takes no more payments",
-                    order.number, order.status
-                ))));
-            }
-            let bill = bill::calculate(&order.lines, order.discount, &TaxSettings::from(&*profile))?;
-            let due = bill.total - order.amount_paid();
-            let applied = apply_tenders(due, &input.tenders, &profile.currency)?;
+            let plan = PaymentPlan::new(
+                &order,
+                &input.tenders,
+                &TaxSettings::from(&*profile),
+                &profile.currency,
+            )?;
+            let bill = &plan.bill;
             let pay_day = self.day_of(&profile, now);
 
-            let on_account: Money = applied
-                .iter()
-                .filter(|a| a.method == PaymentMethod::OnAccount)
-                .map(|a| a.amount)
-                .sum();
             let mut ledger_entries = Vec::new();
             let mut phones = Vec::new();
-            if on_account.is_positive() {
-                let phone = order.customer_phone.clone().ok_or_else(|| {
-                    AppError::validation(
-                        "customer_phone",
-                        "an on-account payment needs the customer's phone on the order",
-                    )
-                })?;
-                let customer = customers::customer(tx, &phone)?.ok_or_else(|| {
+            if let Some((phone, on_account)) = &plan.on_account {
+                let customer = customers::customer(tx, phone)?.ok_or_else(|| {
                     AppError::validation("customer_phone", "this customer has no account; add them first")
                 })?;
-                let balance = customers::balance(tx, &phone)?;
-                ledger::check_credit(&customer, balance, on_account, &profile.currency)?;
-                let entry = LedgerEntry {
-                    id: ids[0].1,
-                    phone: phone.clone(),
-                    kind: LedgerKind::Charge,
-                    amount: on_account,
-                    order_id: Some(order.id),
-                    method: None,
-                    note: format!("order #{}", order.number),
-                    at_ms: now,
-                };
-                customers::insert_entry(tx, &entry, &pay_day)?;
-                ledger_entries.push(entry);
-                phones.push(phone);
+                let balance = customers::balance(tx, phone)?;
+                ledger::check_credit(&customer, balance, *on_account, &profile.currency)?;
+                if let Some(entry) = plan.charge(&order, ids[0].1, now) {
+                    customers::insert_entry(tx, &entry, &pay_day)?;
+                    ledger_entries.push(entry);
+                }
+                phones.push(phone.clone());
             }
 
-            let payments: Vec<Payment> = applied
-                .iter()
-                .zip(&ids)
-                .map(|(a, (pid, _))| Payment {
-                    id: *pid,
-                    method: a.method,
-                    amount: a.amount,
-                    tendered: a.tendered,
-                    change: a.change,
-                    reference: a.reference.clone(),
-                    customer_phone: (a.method == PaymentMethod::OnAccount)
-                        .then(|| order.customer_phone.clone())
-                        .flatten(),
-                    at_ms: now,
-                })
-                .collect();
+            let mut payment_ids = ids.iter().map(|(p, _)| *p);
+            let payments = plan.payments(
+                &order,
+                || {
+                    payment_ids
+                        .next()
+                        .unwrap_or_else(|| PaymentId::from_uuid(self.new_uuid()))
+                },
+                now,
+            );
             order.add_payments(payments.clone(), bill.total, now)?;
             for p in &payments {
                 orders::insert_payment(tx, order.id, p, &pay_day)?;
@@ -104,7 +77,7 @@ impl App {
                 let n = tx.next_counter("invoice")?;
                 // This till's own series: numbers never collide across tills.
                 let no = format!("{}{}-{:06}", profile.invoice_prefix, tx.invoice_series()?, n);
-                orders::insert_bill(tx, order.id, &no, &pay_day, &bill, now)?;
+                orders::insert_bill(tx, order.id, &no, &pay_day, bill, now)?;
                 invoice_no = Some(no);
                 snapshot = Some(Box::new(bill.clone()));
             }

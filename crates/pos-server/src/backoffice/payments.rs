@@ -1,10 +1,10 @@
-//! `POST /payments`: the till's payment rules (`pos_core::payment::apply_tenders`, the
+//! `POST /payments`: the till's payment rules (`pos_core::payment::PaymentPlan`, the
 //! credit check for on-account tenders) on the server, stored and logged exactly like a
 //! pushed `payment.record`, which the tills pull.
 
-use pos_core::bill::{self, TaxSettings};
-use pos_core::ledger::{self, LedgerKind};
-use pos_core::payment::apply_tenders;
+use pos_core::bill::TaxSettings;
+use pos_core::ledger;
+use pos_core::payment::PaymentPlan;
 use pos_core::{
     Customer, LedgerEntry, LedgerEntryId, Money, Order, OrderStatus, Payment, PaymentId, PaymentMethod,
     Tender,
@@ -79,28 +79,12 @@ pub async fn record(state: &AppState, who: &Principal, input: PaymentInput) -> R
     let mut client = state.db.get().await?;
     let tx = write::begin(&mut client, org).await?;
     let mut order = orders::load_for_update(&tx, org, order_id).await?;
-    if order.status.is_final() {
-        return Err(ApiFailure::Conflict(format!(
-            "order #{} is {}; it takes no more payments",
-            order.number, order.status
-        )));
-    }
-    let bill = bill::calculate(&order.lines, order.discount, &TaxSettings::from(&profile))?;
-    let due = bill.total - order.amount_paid();
-    let applied = apply_tenders(due, &tenders, &profile.currency)?;
-    let on_account: Money = applied
-        .iter()
-        .filter(|a| a.method == PaymentMethod::OnAccount)
-        .map(|a| a.amount)
-        .sum();
+    // The till's rules: final orders refused, the bill recomputed, tenders applied to what
+    // is due, the on-account part and its customer (`pos_core::payment::PaymentPlan`).
+    let plan = PaymentPlan::new(&order, &tenders, &TaxSettings::from(&profile), &profile.currency)?;
+    let bill = &plan.bill;
     let mut ledger_entries = Vec::new();
-    if on_account.is_positive() {
-        let phone = order.customer_phone.clone().ok_or_else(|| {
-            ApiFailure::invalid(
-                "customer_phone",
-                "an on-account payment needs the customer's phone on the order",
-            )
-        })?;
+    if let Some((phone, on_account)) = &plan.on_account {
         let customer: Customer = match tx
             .query_opt(
                 "SELECT data FROM customers WHERE org_id = $1 AND phone = $2",
@@ -128,35 +112,12 @@ pub async fn record(state: &AppState, who: &Principal, input: PaymentInput) -> R
         ledger::check_credit(
             &customer,
             ledger::balance(&entries),
-            on_account,
+            *on_account,
             &profile.currency,
         )?;
-        ledger_entries.push(LedgerEntry {
-            id: LedgerEntryId::from_uuid(Uuid::now_v7()),
-            phone,
-            kind: LedgerKind::Charge,
-            amount: on_account,
-            order_id: Some(order.id),
-            method: None,
-            note: format!("order #{}", order.number),
-            at_ms: now,
-        });
+        ledger_entries.extend(plan.charge(&order, LedgerEntryId::from_uuid(Uuid::now_v7()), now));
     }
-    let payments: Vec<Payment> = applied
-        .iter()
-        .map(|a| Payment {
-            id: PaymentId::from_uuid(Uuid::now_v7()),
-            method: a.method,
-            amount: a.amount,
-            tendered: a.tendered,
-            change: a.change,
-            reference: a.reference.clone(),
-            customer_phone: (a.method == PaymentMethod::OnAccount)
-                .then(|| order.customer_phone.clone())
-                .flatten(),
-            at_ms: now,
-        })
-        .collect();
+    let payments = plan.payments(&order, || PaymentId::from_uuid(Uuid::now_v7()), now);
     // The till's rule for the order's new status (and its checks: lines, final status).
     order.add_payments(payments.clone(), bill.total, now)?;
     let paid = order.status == OrderStatus::Paid;
