@@ -286,7 +286,7 @@ pub fn examples() -> BTreeMap<&'static str, Value> {
             payments: Vec::new(),
             change: Money::from_minor(48_00),
             due: Money::ZERO,
-            invoice_no: Some("DC-S000001".into()),
+            invoice_no: Some("DC-S-000001".into()),
         }),
     );
     m.insert(

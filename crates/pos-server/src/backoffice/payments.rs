@@ -126,7 +126,8 @@ pub async fn record(state: &AppState, who: &Principal, input: PaymentInput) -> R
             .query_one("SELECT COUNT(*) + 1 FROM bills WHERE org_id = $1", &[&org])
             .await?
             .get(0);
-        Some(format!("{}S{:06}", profile.invoice_prefix, n))
+        // The server's own series, `S`, beside the tills' (docs/SYNC.md).
+        Some(format!("{}S-{:06}", profile.invoice_prefix, n))
     } else {
         None
     };
