@@ -92,3 +92,28 @@ export function modal(title: string, body: Node, opts: { wide?: boolean; testid?
   first?.focus();
   return { close, root: dlg };
 }
+
+/**
+ * A dangerous action behind a confirmation dialog: what happens, a reassurance about what
+ * is never touched, and the action button. `run` failing shows its error in the dialog,
+ * which stays open.
+ */
+export function confirmDanger(opts: { title: string; what: string; reassure: string; action: string; testid: string; run: () => Promise<void> }): void {
+  const yes = h("button", { class: "danger", "data-testid": `confirm-${opts.testid}` }, opts.action);
+  const no = h("button", { class: "secondary" }, "Cancel");
+  const err = errorSlot("confirm");
+  const m = modal(opts.title, h("div", { class: "dialog-body" },
+    h("p", {}, opts.what),
+    h("p", { class: "reassure" }, opts.reassure),
+    err,
+    h("div", { class: "actions" }, no, yes)), { testid: `${opts.testid}-dialog` });
+  no.addEventListener("click", m.close);
+  yes.addEventListener("click", () => void busy(yes, async () => {
+    try {
+      await opts.run();
+      m.close();
+    } catch (e) {
+      showError(err, e as AppError);
+    }
+  }));
+}

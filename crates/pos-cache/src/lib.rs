@@ -42,6 +42,13 @@ use serde::{Deserialize, Serialize};
 /// average and keeps each batch, hence a hit's p99, under ~1 us.
 const HOUSEKEEPING_EVERY_HITS: u64 = 16;
 
+/// What a fill carries from the miss to the store (see `MeasuredCache::miss`).
+struct Miss {
+    count: u64,
+    generation: u64,
+    started: Instant,
+}
+
 /// What [`MeasuredCache::refresh`] does with an entry.
 #[derive(Debug)]
 pub enum Refreshed<V> {
@@ -242,35 +249,11 @@ where
         fresh: impl Fn(&V) -> bool,
         load: impl FnOnce() -> Result<V, E>,
     ) -> Result<Arc<V>, E> {
-        if let Some(cache) = &self.inner
-            && let Some(v) = cache.get(key)
-            && fresh(&v)
-        {
-            let hits = self.counters.hits.fetch_add(1, Ordering::Relaxed) + 1;
-            if hits.is_multiple_of(HOUSEKEEPING_EVERY_HITS) {
-                cache.run_pending_tasks();
-            }
+        if let Some(v) = self.hit(key, fresh) {
             return Ok(v);
         }
-        let misses = self.counters.misses.fetch_add(1, Ordering::Relaxed) + 1;
-        let generation = self.generation.load(Ordering::SeqCst);
-        let started = Instant::now();
-        let loaded = load();
-        let elapsed = started.elapsed().as_nanos().max(1) as u64;
-        let value = match loaded {
-            Ok(v) => Arc::new(v),
-            Err(e) => {
-                self.counters.load_failures.fetch_add(1, Ordering::Relaxed);
-                return Err(e);
-            }
-        };
-        self.counters.loads.fetch_add(1, Ordering::Relaxed);
-        let _ = self.counters.latency_ns.lock().record(elapsed);
-        self.store_if_unchanged(key, &value, generation);
-        if misses.is_multiple_of(1024) {
-            self.check_ratio();
-        }
-        Ok(value)
+        let miss = self.miss();
+        self.filled(key, miss, load())
     }
 
     /// [`get_or_load_if`](Self::get_or_load_if) for an asynchronous loader (the server
@@ -280,21 +263,38 @@ where
     where
         F: std::future::Future<Output = Result<V, E>>,
     {
-        if fresh
-            && let Some(cache) = &self.inner
-            && let Some(v) = cache.get(key)
-        {
-            let hits = self.counters.hits.fetch_add(1, Ordering::Relaxed) + 1;
-            if hits.is_multiple_of(HOUSEKEEPING_EVERY_HITS) {
-                cache.run_pending_tasks();
-            }
+        if fresh && let Some(v) = self.hit(key, |_| true) {
             return Ok(v);
         }
-        let misses = self.counters.misses.fetch_add(1, Ordering::Relaxed) + 1;
-        let generation = self.generation.load(Ordering::SeqCst);
-        let started = Instant::now();
-        let loaded = load.await;
-        let elapsed = started.elapsed().as_nanos().max(1) as u64;
+        let miss = self.miss();
+        self.filled(key, miss, load.await)
+    }
+
+    /// A cached value `fresh` accepts, counted as a hit (with housekeeping every so often).
+    fn hit(&self, key: &K, fresh: impl Fn(&V) -> bool) -> Option<Arc<V>> {
+        let cache = self.inner.as_ref()?;
+        let v = cache.get(key).filter(|v| fresh(v))?;
+        let hits = self.counters.hits.fetch_add(1, Ordering::Relaxed) + 1;
+        if hits.is_multiple_of(HOUSEKEEPING_EVERY_HITS) {
+            cache.run_pending_tasks();
+        }
+        Some(v)
+    }
+
+    /// Counts a miss and notes what the fill needs: the miss count, the generation before
+    /// the load (the stale-fill guard) and when the load started.
+    fn miss(&self) -> Miss {
+        Miss {
+            count: self.counters.misses.fetch_add(1, Ordering::Relaxed) + 1,
+            generation: self.generation.load(Ordering::SeqCst),
+            started: Instant::now(),
+        }
+    }
+
+    /// Records a finished load and stores its value unless an invalidation happened
+    /// since [`miss`](Self::miss).
+    fn filled<E>(&self, key: &K, miss: Miss, loaded: Result<V, E>) -> Result<Arc<V>, E> {
+        let elapsed = miss.started.elapsed().as_nanos().max(1) as u64;
         let value = match loaded {
             Ok(v) => Arc::new(v),
             Err(e) => {
@@ -304,8 +304,8 @@ where
         };
         self.counters.loads.fetch_add(1, Ordering::Relaxed);
         let _ = self.counters.latency_ns.lock().record(elapsed);
-        self.store_if_unchanged(key, &value, generation);
-        if misses.is_multiple_of(1024) {
+        self.store_if_unchanged(key, &value, miss.generation);
+        if miss.count.is_multiple_of(1024) {
             self.check_ratio();
         }
         Ok(value)

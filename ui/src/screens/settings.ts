@@ -1,7 +1,7 @@
 // Settings: the cache panel (live figures, a hit-ratio chart, clear and warm up) and the
 // business profile editor.
 import { api, type AppError, type CacheReport, type Profile } from "../api";
-import { busy, errorSlot, h, modal, replace, showError, toast } from "../dom";
+import { busy, confirmDanger, errorSlot, h, replace, showError, toast } from "../dom";
 import { formatBytes, formatMicros, formatRatio, parseAmount, parsePercent, toPlain } from "../format";
 import { currency, shared } from "../state";
 import { mountBackupsSection, mountSyncSection, unmountSyncSettings } from "./syncSettings";
@@ -69,11 +69,18 @@ export function mountSettings(host: HTMLElement): void {
       showError(err, e as AppError);
     }
   }));
-  clear.addEventListener("click", () => confirmClear(async () => {
-    const c = await api.clearCache();
-    history.length = 0;
-    toast(`Cleared ${c.entries_cleared} entries. ${c.outbox_pending} unsynced changes kept.`);
-    await refresh();
+  clear.addEventListener("click", () => confirmDanger({
+    title: "Clear every cache?",
+    what: "The caches are emptied and their counters reset; the till reloads what it needs from the database.",
+    reassure: "Unsynced sales are never touched: orders, payments and the sync outbox stay in the database.",
+    action: "Clear cache",
+    testid: "clear",
+    run: async () => {
+      const c = await api.clearCache();
+      history.length = 0;
+      toast(`Cleared ${c.entries_cleared} entries. ${c.outbox_pending} unsynced changes kept.`);
+      await refresh();
+    },
   }));
 
   unmountSettings();
@@ -161,25 +168,6 @@ export function chartSvg(names: string[], alertBelow: number): string {
   return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="Hit ratio over the session">${grid}${alert}${lines}${overall}${label}</svg>`;
 }
 
-function confirmClear(run: () => Promise<void>): void {
-  const yes = h("button", { class: "danger", "data-testid": "confirm-clear" }, "Clear cache");
-  const no = h("button", { class: "secondary" }, "Cancel");
-  const err = errorSlot("confirm");
-  const m = modal("Clear every cache?", h("div", { class: "dialog-body" },
-    h("p", {}, "The caches are emptied and their counters reset; the till reloads what it needs from the database."),
-    h("p", { class: "reassure" }, "Unsynced sales are never touched: orders, payments and the sync outbox stay in the database."),
-    err,
-    h("div", { class: "actions" }, no, yes)), { testid: "clear-dialog" });
-  no.addEventListener("click", m.close);
-  yes.addEventListener("click", () => void busy(yes, async () => {
-    try {
-      await run();
-      m.close();
-    } catch (e) {
-      showError(err, e as AppError);
-    }
-  }));
-}
 
 function renderProfile(host: HTMLElement): void {
   const p = shared.profile;

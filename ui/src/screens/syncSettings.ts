@@ -2,7 +2,7 @@
 // Settings -> Backups (the daily copies, backup now). Both are in the manager's panel.
 // Settings is a manager screen; the backend refuses these commands to cashiers too (access::RULES).
 import { type AppError } from "../api";
-import { busy, errorSlot, h, modal, replace, showError, toast } from "../dom";
+import { busy, confirmDanger, errorSlot, h, replace, showError, toast } from "../dom";
 import { formatBytes } from "../format";
 import { type SyncView, syncApi, syncLabel } from "../syncApi";
 import { refreshSync } from "../syncBar";
@@ -79,11 +79,18 @@ export function mountSyncSection(host: HTMLElement): void {
           showError(general, e as AppError);
         }
       }));
-      disconnect.addEventListener("click", () => confirmDisconnect(async () => {
-        await syncApi.disconnect();
-        toast("Disconnected: this till now works on its own");
-        await refresh(true);
-        void refreshSync();
+      disconnect.addEventListener("click", () => confirmDanger({
+        title: "Disconnect from the sync server?",
+        what: "The till stops syncing and forgets its device token. You need a new enrollment code to connect again.",
+        reassure: "Nothing sold is lost: unsynced changes stay in the outbox and are sent after the next enrollment.",
+        action: "Disconnect",
+        testid: "disconnect",
+        run: async () => {
+          await syncApi.disconnect();
+          toast("Disconnected: this till now works on its own");
+          await refresh(true);
+          void refreshSync();
+        },
       }));
     }
   };
@@ -106,25 +113,6 @@ export function mountSyncSection(host: HTMLElement): void {
   timer = window.setInterval(() => void refresh(), 2000);
 }
 
-function confirmDisconnect(run: () => Promise<void>): void {
-  const yes = h("button", { class: "danger", "data-testid": "confirm-disconnect" }, "Disconnect");
-  const no = h("button", { class: "secondary" }, "Cancel");
-  const err = errorSlot("confirm");
-  const m = modal("Disconnect from the sync server?", h("div", { class: "dialog-body" },
-    h("p", {}, "The till stops syncing and forgets its device token. You need a new enrollment code to connect again."),
-    h("p", { class: "reassure" }, "Nothing sold is lost: unsynced changes stay in the outbox and are sent after the next enrollment."),
-    err,
-    h("div", { class: "actions" }, no, yes)), { testid: "disconnect-dialog" });
-  no.addEventListener("click", m.close);
-  yes.addEventListener("click", () => void busy(yes, async () => {
-    try {
-      await run();
-      m.close();
-    } catch (e) {
-      showError(err, e as AppError);
-    }
-  }));
-}
 
 export function mountBackupsSection(host: HTMLElement): void {
   const err = errorSlot("backup");
