@@ -128,10 +128,8 @@ pub fn apply_tenders(due: Money, tenders: &[Tender], currency: &Currency) -> Res
         if t.amount.minor() > MAX_PAYMENT {
             return Err(DomainError::invalid("amount", "payment amount is too large"));
         }
-        if let Some(r) = &t.reference
-            && r.chars().count() > 64
-        {
-            return Err(DomainError::invalid("reference", "payment reference is too long"));
+        if let Some(r) = &t.reference {
+            crate::text::clean("reference", r, 64, false)?;
         }
     }
     let non_cash: Money = tenders

@@ -342,13 +342,7 @@ fn quantity(field: &str, v: &serde_json::Value) -> Result<Quantity> {
 pub async fn create(state: &AppState, who: &Principal, input: ChannelOrder) -> Result<Order> {
     let (_, profile) = profile::require(state, who).await?;
     let location = location_of(state, who, &input.location_id).await?;
-    let channel = input.channel.trim();
-    if channel.is_empty() || channel.chars().count() > 40 {
-        return Err(ApiFailure::invalid(
-            "channel",
-            "channel must be 1 to 40 characters",
-        ));
-    }
+    let channel = pos_core::text::clean("channel", &input.channel, 40, true)?;
     if input.lines.is_empty() {
         return Err(ApiFailure::invalid("lines", "an order needs at least one line"));
     }

@@ -15,7 +15,7 @@ use crate::startup::AppState;
 pub enum EnrollError {
     #[error("the enrollment code is unknown or already used")]
     BadCode,
-    #[error("device_name must be 1 to 80 characters")]
+    #[error("device_name must be 1 to 80 characters without control characters")]
     BadName,
     #[error(transparent)]
     Internal(#[from] Internal),
@@ -48,10 +48,8 @@ pub async fn enroll(
 }
 
 async fn enroll_device(state: &AppState, req: &EnrollRequest) -> Result<EnrollResponse, EnrollError> {
-    let name = req.device_name.trim();
-    if name.is_empty() || name.chars().count() > 80 {
-        return Err(EnrollError::BadName);
-    }
+    let name =
+        pos_core::text::clean("device_name", &req.device_name, 80, true).map_err(|_| EnrollError::BadName)?;
     let mut client = state.db.get().await.map_err(Internal::from)?;
     let tx = client.transaction().await.map_err(Internal::from)?;
     let row = tx
