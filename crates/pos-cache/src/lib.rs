@@ -270,6 +270,27 @@ where
         self.filled(key, miss, load.await)
     }
 
+    /// [`get_or_load_async`](Self::get_or_load_async) where a cached value counts only
+    /// if `fresh` accepts it, and a loaded value is stored only if `keep` accepts it (the
+    /// server's pull pages: an empty page says where the log ends now, which does not stay
+    /// true).
+    pub async fn get_or_load_async_where<E, F>(
+        &self,
+        key: &K,
+        fresh: impl Fn(&V) -> bool,
+        load: F,
+        keep: impl Fn(&V) -> bool,
+    ) -> Result<Arc<V>, E>
+    where
+        F: std::future::Future<Output = Result<V, E>>,
+    {
+        if let Some(v) = self.hit(key, fresh) {
+            return Ok(v);
+        }
+        let miss = self.miss();
+        self.filled_if(key, miss, load.await, keep)
+    }
+
     /// A cached value `fresh` accepts, counted as a hit (with housekeeping every so often).
     fn hit(&self, key: &K, fresh: impl Fn(&V) -> bool) -> Option<Arc<V>> {
         let cache = self.inner.as_ref()?;
@@ -294,6 +315,16 @@ where
     /// Records a finished load and stores its value unless an invalidation happened
     /// since [`miss`](Self::miss).
     fn filled<E>(&self, key: &K, miss: Miss, loaded: Result<V, E>) -> Result<Arc<V>, E> {
+        self.filled_if(key, miss, loaded, |_| true)
+    }
+
+    fn filled_if<E>(
+        &self,
+        key: &K,
+        miss: Miss,
+        loaded: Result<V, E>,
+        keep: impl Fn(&V) -> bool,
+    ) -> Result<Arc<V>, E> {
         let elapsed = miss.started.elapsed().as_nanos().max(1) as u64;
         let value = match loaded {
             Ok(v) => Arc::new(v),
@@ -304,7 +335,9 @@ where
         };
         self.counters.loads.fetch_add(1, Ordering::Relaxed);
         let _ = self.counters.latency_ns.lock().record(elapsed);
-        self.store_if_unchanged(key, &value, miss.generation);
+        if keep(&value) {
+            self.store_if_unchanged(key, &value, miss.generation);
+        }
         if miss.count.is_multiple_of(1024) {
             self.check_ratio();
         }

@@ -93,7 +93,7 @@ pub struct PullResponse {
     /// More changes wait; pull again without waiting.
     #[serde(default)]
     pub has_more: bool,
-    /// The device's last applied seq, from the same snapshot as `changes`.
+    /// The device's last applied seq, read after `changes` (at least as new as they are).
     pub last_seq: i64,
 }
 

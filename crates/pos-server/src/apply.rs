@@ -8,10 +8,10 @@
 //! Every bill in a `payment.record` is recomputed with `pos_core::bill::calculate` and a
 //! disagreement is recorded as a mismatch, not a rejection (the customer has paid).
 
+use deadpool_postgres::Transaction;
 use pos_core::bill::{self, TaxSettings};
 use pos_core::{Order, OrderStatus, Profile};
 use pos_protocol::Mutation;
-use tokio_postgres::Transaction;
 use tokio_postgres::types::Json;
 use uuid::Uuid;
 
@@ -31,12 +31,12 @@ fn rejected(reason: impl Into<String>) -> Result<Outcome, Internal> {
 }
 
 async fn load_order(tx: &Transaction<'_>, org: Uuid, id: &Uuid) -> Result<Option<Order>, Internal> {
-    let row = tx
-        .query_opt(
-            "SELECT data FROM orders WHERE org_id = $1 AND id = $2 FOR UPDATE",
-            &[&org, id],
-        )
-        .await?;
+    let row = crate::db::cached::query_opt(
+        tx,
+        "SELECT data FROM orders WHERE org_id = $1 AND id = $2 FOR UPDATE",
+        &[&org, id],
+    )
+    .await?;
     Ok(match row {
         Some(r) => Some(serde_json::from_value(r.get::<_, serde_json::Value>(0))?),
         None => None,
@@ -44,7 +44,8 @@ async fn load_order(tx: &Transaction<'_>, org: Uuid, id: &Uuid) -> Result<Option
 }
 
 async fn save_order(tx: &Transaction<'_>, org: Uuid, order: &Order) -> Result<(), Internal> {
-    tx.execute(
+    crate::db::cached::execute(
+        tx,
         "INSERT INTO orders (org_id, id, status, data) VALUES ($1, $2, $3, $4)
          ON CONFLICT (org_id, id) DO UPDATE SET status = EXCLUDED.status, data = EXCLUDED.data",
         &[&org, order.id.as_uuid(), &order.status.to_string(), &Json(order)],
@@ -79,7 +80,8 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
                 Ok(o) => o,
                 Err(reason) => return rejected(reason),
             };
-            tx.execute(
+            crate::db::cached::execute(
+                tx,
                 "INSERT INTO order_lines (org_id, id, order_id, data) VALUES ($1, $2, $3, $4)
                  ON CONFLICT DO NOTHING",
                 &[&org, line.id.as_uuid(), order_id.as_uuid(), &Json(line)],
@@ -116,7 +118,8 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
                 });
                 order.version += 1;
             }
-            tx.execute(
+            crate::db::cached::execute(
+                tx,
                 "UPDATE order_lines SET voided = true WHERE org_id = $1 AND id = $2",
                 &[&org, line_id.as_uuid()],
             )
@@ -170,19 +173,19 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
                 return rejected(format!("order #{} was voided on another till", order.number));
             }
             for p in payments {
-                let n = tx
-                    .execute(
-                        "INSERT INTO payments (org_id, id, order_id, amount_minor, data)
+                let n = crate::db::cached::execute(
+                    tx,
+                    "INSERT INTO payments (org_id, id, order_id, amount_minor, data)
                          VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                        &[
-                            &org,
-                            p.id.as_uuid(),
-                            order_id.as_uuid(),
-                            &p.amount.minor(),
-                            &Json(p),
-                        ],
-                    )
-                    .await?;
+                    &[
+                        &org,
+                        p.id.as_uuid(),
+                        order_id.as_uuid(),
+                        &p.amount.minor(),
+                        &Json(p),
+                    ],
+                )
+                .await?;
                 if n == 1 && !order.payments.iter().any(|q| q.id == p.id) {
                     order.payments.push(p.clone());
                 }
@@ -200,8 +203,9 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
                 if mismatch {
                     tracing::warn!(%order_id, "bill mismatch between till and server");
                 }
-                tx.execute(
-                    "INSERT INTO bills (org_id, order_id, invoice_no, total_minor, data, server_data, mismatch)
+                crate::db::cached::execute(
+            tx,
+            "INSERT INTO bills (org_id, order_id, invoice_no, total_minor, data, server_data, mismatch)
                      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
                     &[
                         &org,
@@ -214,7 +218,8 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
                     ],
                 )
                 .await?;
-                tx.execute(
+                crate::db::cached::execute(
+                    tx,
                     "UPDATE orders SET bill_mismatch = $3 WHERE org_id = $1 AND id = $2",
                     &[&org, order_id.as_uuid(), &mismatch],
                 )
@@ -226,7 +231,8 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
             Ok(applied(*order_id))
         }
         Mutation::CustomerUpsert { customer } => {
-            tx.execute(
+            crate::db::cached::execute(
+                tx,
                 "INSERT INTO customers (org_id, phone, data) VALUES ($1, $2, $3)
                  ON CONFLICT (org_id, phone) DO UPDATE SET data = EXCLUDED.data",
                 &[&org, &customer.phone.e164(), &Json(customer)],
@@ -248,7 +254,8 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
             {
                 return rejected(reason);
             }
-            tx.execute(
+            crate::db::cached::execute(
+                tx,
                 "INSERT INTO profile (org_id, data) VALUES ($1, $2)
                  ON CONFLICT (org_id) DO UPDATE SET data = EXCLUDED.data",
                 &[&org, &Json(profile)],
@@ -260,7 +267,8 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
         }
         Mutation::MenuUpsert { items } => {
             for item in items {
-                tx.execute(
+                crate::db::cached::execute(
+                    tx,
                     "INSERT INTO menu_items (org_id, sku, data) VALUES ($1, $2, $3)
                      ON CONFLICT (org_id, sku) DO UPDATE SET data = EXCLUDED.data",
                     &[&org, &item.sku.as_str(), &Json(item)],
@@ -275,7 +283,8 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
         // the caller for every applied mutation) carries it to the organisation's other
         // tills, which upsert it the same way.
         Mutation::StaffUpsert { staff } => {
-            tx.execute(
+            crate::db::cached::execute(
+                tx,
                 "INSERT INTO staff (org_id, id, role, active, updated_at_ms, data)
                  VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (org_id, id) DO UPDATE SET role = EXCLUDED.role,
@@ -306,7 +315,8 @@ fn applied(id: pos_core::OrderId) -> Outcome {
 }
 
 async fn insert_ledger(tx: &Transaction<'_>, org: Uuid, e: &pos_core::LedgerEntry) -> Result<(), Internal> {
-    tx.execute(
+    crate::db::cached::execute(
+        tx,
         "INSERT INTO ledger (org_id, id, phone, data) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         &[&org, e.id.as_uuid(), &e.phone.e164(), &Json(e)],
     )
@@ -317,12 +327,12 @@ async fn insert_ledger(tx: &Transaction<'_>, org: Uuid, e: &pos_core::LedgerEntr
 /// Why `staff_id` may not change the profile (unknown, inactive or not a manager), or
 /// `None` when they may.
 async fn not_a_manager(tx: &Transaction<'_>, org: Uuid, staff_id: &Uuid) -> Result<Option<String>, Internal> {
-    let row = tx
-        .query_opt(
-            "SELECT role, active, data->>'name' FROM staff WHERE org_id = $1 AND id = $2",
-            &[&org, staff_id],
-        )
-        .await?;
+    let row = crate::db::cached::query_opt(
+        tx,
+        "SELECT role, active, data->>'name' FROM staff WHERE org_id = $1 AND id = $2",
+        &[&org, staff_id],
+    )
+    .await?;
     Ok(match row {
         None => Some(format!(
             "staff member {staff_id} is unknown to the server; the profile change was not applied"
@@ -336,9 +346,7 @@ async fn not_a_manager(tx: &Transaction<'_>, org: Uuid, staff_id: &Uuid) -> Resu
 }
 
 async fn load_profile(tx: &Transaction<'_>, org: Uuid) -> Result<Option<Profile>, Internal> {
-    let row = tx
-        .query_opt("SELECT data FROM profile WHERE org_id = $1", &[&org])
-        .await?;
+    let row = crate::db::cached::query_opt(tx, "SELECT data FROM profile WHERE org_id = $1", &[&org]).await?;
     Ok(match row {
         Some(r) => Some(serde_json::from_value(r.get::<_, serde_json::Value>(0))?),
         None => None,

@@ -65,14 +65,14 @@ impl FromRequestParts<AppState> for Device {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts)?;
         let client = state.db.get().await.map_err(Internal::from)?;
-        let row = client
-            .query_opt(
-                "SELECT id, org_id FROM devices WHERE token_hash = $1 AND revoked_at IS NULL",
-                &[&hash_secret(token)],
-            )
-            .await
-            .map_err(Internal::from)?
-            .ok_or(AuthError::Invalid)?;
+        let row = crate::db::cached::query_opt(
+            &client,
+            "SELECT id, org_id FROM devices WHERE token_hash = $1 AND revoked_at IS NULL",
+            &[&hash_secret(token)],
+        )
+        .await
+        .map_err(Internal::from)?
+        .ok_or(AuthError::Invalid)?;
         Ok(Device {
             device_id: row.get(0),
             org_id: row.get(1),
@@ -159,9 +159,9 @@ fn bearer(parts: &Parts) -> Result<&str, AuthError> {
 /// organisation's data version).
 pub async fn principal(state: &AppState, token: &str) -> Result<Principal, AuthError> {
     let client = state.db.get().await.map_err(Internal::from)?;
-    let row = client
-        .query_opt(
-            "SELECT p.id, p.org_id, p.role,
+    let row = crate::db::cached::query_opt(
+        &client,
+        "SELECT p.id, p.org_id, p.role,
                     (SELECT COALESCE(MAX(c.version), 0) FROM change_log c WHERE c.org_id = p.org_id)
              FROM (SELECT id, org_id, 'device' AS role FROM devices
                     WHERE token_hash = $1 AND revoked_at IS NULL
@@ -169,11 +169,11 @@ pub async fn principal(state: &AppState, token: &str) -> Result<Principal, AuthE
                    SELECT id, org_id, role FROM api_tokens
                     WHERE token_hash = $1 AND revoked_at IS NULL) p
              LIMIT 1",
-            &[&hash_secret(token)],
-        )
-        .await
-        .map_err(Internal::from)?
-        .ok_or(AuthError::Invalid)?;
+        &[&hash_secret(token)],
+    )
+    .await
+    .map_err(Internal::from)?
+    .ok_or(AuthError::Invalid)?;
     let role: String = row.get(2);
     Ok(Principal {
         principal: row.get(0),

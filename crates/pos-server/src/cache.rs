@@ -25,11 +25,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use deadpool_postgres::Transaction;
 use pos_cache::{CacheSettings, CacheStats, InvalidationCause, MeasuredCache};
 use pos_core::{Order, Profile};
 use pos_protocol::Mutation;
 use serde::{Deserialize, Serialize};
-use tokio_postgres::{AsyncMessage, NoTls, Transaction};
+use tokio_postgres::{AsyncMessage, NoTls};
 use uuid::Uuid;
 
 use crate::backoffice::{Balance, BillingSummary, Location, OrderRow};
@@ -164,6 +165,10 @@ pub struct Caches {
     pub order: MeasuredCache<(Uuid, Uuid), Order, Cause>,
     pub balance: MeasuredCache<(Uuid, String), Balance, Cause>,
     pub day_summary: MeasuredCache<SummaryKey, BillingSummary, Cause>,
+    /// Pages of an organisation's change log by the version they follow, for pulls. A
+    /// page that holds changes never goes stale (the log is append-only and its versions
+    /// commit in order), so no write invalidates it; an empty page is never stored.
+    pub pull_pages: MeasuredCache<(Uuid, i64), crate::routes::pull::Page, Cause>,
     /// Per organisation, the newest version whose change this instance has applied.
     /// A std `Mutex`: held only to read or bump a number, never across an `.await`.
     seen: std::sync::Mutex<HashMap<Uuid, i64>>,
@@ -193,7 +198,8 @@ impl Caches {
             active_orders: MeasuredCache::new("active_orders", settings.clone(), json_weight),
             order: MeasuredCache::new("order", settings.clone(), json_weight),
             balance: MeasuredCache::new("balance", settings.clone(), json_weight),
-            day_summary: MeasuredCache::new("day_summary", settings, json_weight),
+            day_summary: MeasuredCache::new("day_summary", settings.clone(), json_weight),
+            pull_pages: MeasuredCache::new("pull_pages", settings, |_, p| p.weight()),
             seen: std::sync::Mutex::new(HashMap::new()),
             listening: AtomicBool::new(false),
         }
@@ -265,6 +271,7 @@ impl Caches {
         self.order.invalidate_all(cause);
         self.balance.invalidate_all(cause);
         self.day_summary.invalidate_all(cause);
+        self.pull_pages.invalidate_all(cause);
         before
     }
 
@@ -275,6 +282,7 @@ impl Caches {
             + self.order.clear()
             + self.balance.clear()
             + self.day_summary.clear()
+            + self.pull_pages.clear()
     }
 
     pub fn stats(&self) -> Vec<CacheStats> {
@@ -284,6 +292,7 @@ impl Caches {
             self.order.stats(),
             self.balance.stats(),
             self.day_summary.stats(),
+            self.pull_pages.stats(),
         ]
     }
 
@@ -357,12 +366,12 @@ pub async fn change_of(
     });
     if let Some(id) = order {
         c.orders = vec![id];
-        if let Some(row) = tx
-            .query_opt(
-                "SELECT data->>'business_day', location_id FROM orders WHERE org_id = $1 AND id = $2",
-                &[&org, &id],
-            )
-            .await?
+        if let Some(row) = crate::db::cached::query_opt(
+            tx,
+            "SELECT data->>'business_day', location_id FROM orders WHERE org_id = $1 AND id = $2",
+            &[&org, &id],
+        )
+        .await?
         {
             c.days = row.get::<_, Option<String>>(0).into_iter().collect();
             c.locations = row.get::<_, Option<Uuid>>(1).into_iter().collect();
@@ -376,9 +385,8 @@ pub async fn change_of(
         _ => Vec::new(),
     };
     if !taken.is_empty()
-        && let Some(row) = tx
-            .query_opt("SELECT data FROM profile WHERE org_id = $1", &[&org])
-            .await?
+        && let Some(row) =
+            crate::db::cached::query_opt(tx, "SELECT data FROM profile WHERE org_id = $1", &[&org]).await?
     {
         let p: pos_core::Profile = serde_json::from_value(row.get(0))?;
         for at in taken {
@@ -394,8 +402,22 @@ pub async fn change_of(
 /// Sends `c` to every instance when `tx` commits.
 pub async fn notify(tx: &Transaction<'_>, c: &Change) -> Result<(), Internal> {
     let payload = serde_json::to_string(c)?;
-    tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
-        .await?;
+    crate::db::cached::execute(tx, "SELECT pg_notify($1, $2)", &[&CHANNEL, &payload]).await?;
+    Ok(())
+}
+
+/// [`notify`] for each of `changes`, in order, in one statement.
+pub async fn notify_all(tx: &Transaction<'_>, changes: &[Change]) -> Result<(), Internal> {
+    let payloads = changes
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<Vec<_>, _>>()?;
+    crate::db::cached::execute(
+        tx,
+        "SELECT pg_notify($1, c) FROM unnest($2::text[]) WITH ORDINALITY AS t(c, n) ORDER BY n",
+        &[&CHANNEL, &payloads],
+    )
+    .await?;
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! Wakes pull long-polls when an organisation's change log grows.
+//! Wakes pull long-polls when an organisation's change log grows, and lets the pulls it
+//! wakes share one read of the log.
 //!
 //! One `watch` channel per organisation holding the newest version: a waiter subscribes
 //! before it reads the log, so a change committed between its read and its wait still wakes
@@ -6,14 +7,22 @@
 //! look up or insert a channel, never across an `.await`.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use tokio::sync::watch;
+use tokio::sync::{OnceCell, watch};
 use uuid::Uuid;
+
+use crate::error::Internal;
+use crate::routes::pull::Pulled;
+
+/// A read of `org`'s log after a cursor (`None`: an unknown one), by a pull that had seen
+/// the feed at `seen`.
+type ReadKey = (Uuid, Option<i64>, i64);
 
 #[derive(Debug, Default)]
 pub struct ChangeFeed {
     orgs: Mutex<HashMap<Uuid, watch::Sender<i64>>>,
+    reads: Mutex<HashMap<ReadKey, Arc<OnceCell<Pulled>>>>,
 }
 
 impl ChangeFeed {
@@ -35,5 +44,30 @@ impl ChangeFeed {
             }
             newer
         });
+    }
+
+    /// Runs `read` once for every pull that asks for the same `key` while it runs: when a
+    /// push wakes 100 tills of an organisation, PostgreSQL sees one read, not 100.
+    ///
+    /// The key holds the feed version the pull saw before reading, and a read starts only
+    /// after its first asker saw that version, so it sees every change published up to it.
+    /// A pull that saw a newer version never joins an older read (it could miss a change
+    /// and then wait on a wake-up it has already consumed).
+    pub async fn shared_read<F, Fut>(&self, key: ReadKey, read: F) -> Result<Pulled, Internal>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Pulled, Internal>>,
+    {
+        let cell = {
+            let mut reads = self.reads.lock().unwrap_or_else(|e| e.into_inner());
+            reads.entry(key).or_default().clone()
+        };
+        let result = cell.get_or_try_init(read).await.cloned();
+        // The first to finish retires the key; later askers start a fresh read.
+        let mut reads = self.reads.lock().unwrap_or_else(|e| e.into_inner());
+        if reads.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+            reads.remove(&key);
+        }
+        result
     }
 }

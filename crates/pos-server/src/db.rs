@@ -50,3 +50,39 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     tx.commit().await?;
     Ok(())
 }
+
+/// Statements through the connection's statement cache (deadpool's `prepare_cached`):
+/// parsed and planned once per connection, then one round trip per execution. A plain
+/// `query("SELECT ...")` costs two (parse and describe, then bind and execute) and a parse
+/// in PostgreSQL every time. The hot paths (push, apply, pull, token lookup) use these.
+pub mod cached {
+    use deadpool_postgres::GenericClient;
+    use tokio_postgres::types::ToSql;
+    use tokio_postgres::{Error, Row};
+
+    type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+    pub async fn query<C: GenericClient>(c: &C, sql: &str, params: Params<'_>) -> Result<Vec<Row>, Error> {
+        let st = c.prepare_cached(sql).await?;
+        c.query(&st, params).await
+    }
+
+    pub async fn query_one<C: GenericClient>(c: &C, sql: &str, params: Params<'_>) -> Result<Row, Error> {
+        let st = c.prepare_cached(sql).await?;
+        c.query_one(&st, params).await
+    }
+
+    pub async fn query_opt<C: GenericClient>(
+        c: &C,
+        sql: &str,
+        params: Params<'_>,
+    ) -> Result<Option<Row>, Error> {
+        let st = c.prepare_cached(sql).await?;
+        c.query_opt(&st, params).await
+    }
+
+    pub async fn execute<C: GenericClient>(c: &C, sql: &str, params: Params<'_>) -> Result<u64, Error> {
+        let st = c.prepare_cached(sql).await?;
+        c.execute(&st, params).await
+    }
+}

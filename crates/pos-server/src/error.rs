@@ -44,6 +44,9 @@ pub enum Internal {
     Pool(#[from] deadpool_postgres::PoolError),
     #[error("stored data unreadable: {0}")]
     Json(#[from] serde_json::Error),
+    /// A rule the server relies on did not hold; the transaction is rolled back.
+    #[error("internal invariant broken: {0}")]
+    Invariant(&'static str),
 }
 
 /// A body that is not the JSON the route expects (or is too large).

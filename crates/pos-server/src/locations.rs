@@ -3,8 +3,8 @@
 //! comes from the pushing device's row, never from the mutation body, and the first
 //! location recorded for an order stays (a replay or another till cannot move it).
 
+use deadpool_postgres::Transaction;
 use pos_protocol::Mutation;
-use tokio_postgres::Transaction;
 
 use crate::auth::Device;
 use crate::error::Internal;
@@ -13,7 +13,8 @@ use crate::error::Internal;
 /// `order.create` made. Does nothing for other mutations.
 pub async fn stamp_order(tx: &Transaction<'_>, device: Device, m: &Mutation) -> Result<(), Internal> {
     if let Mutation::OrderCreate { order } = m {
-        tx.execute(
+        crate::db::cached::execute(
+            tx,
             "UPDATE orders SET location_id = d.location_id FROM devices d
              WHERE orders.org_id = $1 AND orders.id = $2 AND orders.location_id IS NULL
                AND d.id = $3 AND d.org_id = $1",

@@ -39,6 +39,9 @@ pub struct Metrics {
     pub push_duplicate: AtomicU64,
     pub pull_requests: AtomicU64,
     pub pull_changes: AtomicU64,
+    /// Reads of the change log that went to PostgreSQL (pulls woken together share one,
+    /// and a page that holds changes is cached).
+    pub pull_reads: AtomicU64,
 }
 
 impl Metrics {
@@ -70,6 +73,10 @@ impl Metrics {
             };
             c.fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    pub fn pull_read(&self) {
+        self.pull_reads.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn pulled(&self, changes: usize) {
@@ -175,6 +182,16 @@ pub fn render(state: &AppState) -> String {
         out,
         "pos_sync_pull_changes_total {}",
         m.pull_changes.load(Ordering::Relaxed)
+    );
+    let _ = writeln!(
+        out,
+        "# HELP pos_sync_pull_reads_total Change-log reads that went to PostgreSQL."
+    );
+    let _ = writeln!(out, "# TYPE pos_sync_pull_reads_total counter");
+    let _ = writeln!(
+        out,
+        "pos_sync_pull_reads_total {}",
+        m.pull_reads.load(Ordering::Relaxed)
     );
 
     let stats = state.caches.stats();

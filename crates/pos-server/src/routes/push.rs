@@ -4,23 +4,29 @@
 //! versions commit in order), the device's `last_seq` row, and for each mutation its
 //! effect, its `processed_mutations` record and its change-log row. One commit per batch,
 //! not per mutation: a commit is a WAL flush, and one per mutation capped a server at
-//! what the disk can flush (docs/PERFORMANCE.md). A seq gap or a conflicting mutation id
-//! commits the prefix before it and refuses the rest; any other failure rolls the whole
-//! batch back. Either way the till resends what is unacknowledged and gets `duplicate`
-//! for what was applied: exactly once.
+//! what the disk can flush (docs/PERFORMANCE.md). The batch reads which of its mutations
+//! were processed before in one statement, and writes its change-log rows, their cache
+//! notifications and its `processed_mutations` records in one statement each at the end
+//! (four round trips per mutation fewer); every statement goes through the connection's
+//! statement cache. A seq gap or a conflicting mutation id commits the prefix before it
+//! and refuses the rest; any other failure rolls the whole batch back. Either way the till
+//! resends what is unacknowledged and gets `duplicate` for what was applied: exactly once.
+
+use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use deadpool_postgres::Transaction;
 use pos_protocol::PROTOCOL_VERSION;
 use pos_protocol::sync::{MAX_PUSH_BATCH, PushMutation, PushRequest, PushResponse, PushResult, PushStatus};
 use sha2::{Digest, Sha256};
-use tokio_postgres::Transaction;
-use tokio_postgres::types::Json as PgJson;
+use uuid::Uuid;
 
 use super::JsonBody;
 use crate::apply::{Outcome, apply, target_order};
 use crate::auth::Device;
+use crate::cache::Change;
 use crate::error::{ApiError, Internal, into_response};
 use crate::startup::AppState;
 
@@ -90,33 +96,34 @@ pub async fn push_batch(
     let org = device.org_id;
     let mut client = state.db.get().await.map_err(Internal::from)?;
     let tx = client.transaction().await.map_err(Internal::from)?;
-    tx.execute(
+    crate::db::cached::execute(
+        &tx,
         "SELECT pg_advisory_xact_lock(hashtext($1::text))",
         &[&org.to_string()],
     )
     .await
     .map_err(Internal::from)?;
-    let before: i64 = tx
-        .query_one(
-            "SELECT last_seq FROM device_seq WHERE device_id = $1 AND org_id = $2 FOR UPDATE",
-            &[&device.device_id, &org],
-        )
-        .await
-        .map_err(Internal::from)?
-        .get(0);
+    let before: i64 = crate::db::cached::query_one(
+        &tx,
+        "SELECT last_seq FROM device_seq WHERE device_id = $1 AND org_id = $2 FOR UPDATE",
+        &[&device.device_id, &org],
+    )
+    .await
+    .map_err(Internal::from)?
+    .get(0);
+    let mut batch = Batch {
+        seen: processed_before(&tx, &req.mutations).await?,
+        ..Batch::default()
+    };
     let mut last_seq = before;
     let mut results = Vec::with_capacity(req.mutations.len());
-    let mut versions = Vec::new();
-    let mut cache_changes = Vec::new();
     let mut refused = None;
     for m in &req.mutations {
-        match push_one(state, &tx, device, m, last_seq).await {
-            Ok((result, version, cache_change)) => {
+        match push_one(state, &tx, device, m, last_seq, &mut batch).await {
+            Ok(result) => {
                 if result.status != PushStatus::Duplicate {
                     last_seq = m.seq;
                 }
-                versions.extend(version);
-                cache_changes.extend(cache_change);
                 results.push(result);
             }
             // The applied prefix commits; the till learns where to resume.
@@ -128,8 +135,10 @@ pub async fn push_batch(
             Err(e) => return Err(e),
         }
     }
+    let changes = batch.write(&tx, device).await?;
     if last_seq != before {
-        tx.execute(
+        crate::db::cached::execute(
+            &tx,
             "UPDATE device_seq SET last_seq = $3 WHERE device_id = $1 AND org_id = $2",
             &[&device.device_id, &org, &last_seq],
         )
@@ -137,11 +146,11 @@ pub async fn push_batch(
         .map_err(Internal::from)?;
     }
     tx.commit().await.map_err(Internal::from)?;
-    if let Some(&v) = versions.last() {
-        state.changes.published(org, v);
+    if let Some(c) = changes.last() {
+        state.changes.published(org, c.version);
     }
     // Cache hook: this instance clears at once; the others on the notification.
-    for c in &cache_changes {
+    for c in &changes {
         state.caches.committed(c);
     }
     for (m, r) in req.mutations.iter().zip(&results) {
@@ -159,37 +168,151 @@ fn content_hash(m: &PushMutation) -> Result<Vec<u8>, Internal> {
     Ok(Sha256::digest(serde_json::to_vec(&m.mutation)?).to_vec())
 }
 
-/// Applies one mutation inside the batch's transaction, after `last_seq`. Returns the
-/// result, the change-log version written and the cache invalidation it queued.
+/// A mutation already processed: by whom, its content hash and its first result.
+struct Processed {
+    org: Uuid,
+    device: Uuid,
+    hash: Vec<u8>,
+    result: PushResult,
+}
+
+/// What a batch writes besides each mutation's effect, gathered so that it is written in
+/// three statements at the end instead of four round trips per mutation: the change-log
+/// rows, their notifications, the `processed_mutations` records.
+#[derive(Default)]
+struct Batch {
+    /// Mutation ids processed before this batch or earlier in it.
+    seen: HashMap<Uuid, Processed>,
+    /// Applied mutations: id, intent, change-log entity, payload, cache change (version 0
+    /// until appended).
+    log: Vec<(Uuid, &'static str, String, serde_json::Value, Change)>,
+    /// Results to record: id, seq, intent, content hash, result.
+    records: Vec<(Uuid, i64, &'static str, Vec<u8>, serde_json::Value)>,
+}
+
+/// The batch's mutation ids that were processed before, in one read.
+async fn processed_before(
+    tx: &Transaction<'_>,
+    ms: &[PushMutation],
+) -> Result<HashMap<Uuid, Processed>, Internal> {
+    let ids: Vec<Uuid> = ms.iter().map(|m| *m.mutation_id.as_uuid()).collect();
+    let rows = crate::db::cached::query(
+        tx,
+        "SELECT mutation_id, org_id, device_id, payload_hash, result FROM processed_mutations
+         WHERE mutation_id = ANY($1)",
+        &[&ids],
+    )
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok((
+                r.get(0),
+                Processed {
+                    org: r.get(1),
+                    device: r.get(2),
+                    hash: r.get(3),
+                    result: serde_json::from_value(r.get(4))?,
+                },
+            ))
+        })
+        .collect()
+}
+
+impl Batch {
+    /// Appends the change-log rows (versions in batch order, under the organisation's
+    /// lock the batch holds), queues their notifications and records every result.
+    /// Returns the cache changes with their versions.
+    async fn write(self, tx: &Transaction<'_>, device: Device) -> Result<Vec<Change>, Internal> {
+        let org = device.org_id;
+        let mut changes = Vec::with_capacity(self.log.len());
+        if !self.log.is_empty() {
+            let mut ids = Vec::with_capacity(self.log.len());
+            let mut kinds = Vec::with_capacity(self.log.len());
+            let mut entities = Vec::with_capacity(self.log.len());
+            let mut payloads = Vec::with_capacity(self.log.len());
+            for (id, kind, entity, payload, change) in self.log {
+                ids.push(id);
+                kinds.push(kind);
+                entities.push(entity);
+                payloads.push(payload);
+                changes.push(change);
+            }
+            // Rows are inserted, and take their versions, in `ORDER BY n` order.
+            let rows = crate::db::cached::query(
+                tx,
+                "INSERT INTO change_log (org_id, mutation_id, kind, entity_id, payload)
+                 SELECT $1, m, k, e, p
+                 FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS t(m, k, e, p, n)
+                 ORDER BY n
+                 RETURNING mutation_id, version",
+                &[&org, &ids, &kinds, &entities, &payloads],
+            )
+            .await?;
+            let versions: HashMap<Uuid, i64> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+            let mut previous = 0;
+            for (id, change) in ids.iter().zip(&mut changes) {
+                let v = versions.get(id).copied().unwrap_or(0);
+                // Tills apply changes in version order: a batch's order must survive.
+                if v <= previous {
+                    return Err(Internal::Invariant(
+                        "change-log versions out of the batch's order",
+                    ));
+                }
+                previous = v;
+                change.version = v;
+            }
+            crate::cache::notify_all(tx, &changes).await?;
+        }
+        if !self.records.is_empty() {
+            let n = self.records.len();
+            let (mut ids, mut seqs, mut intents, mut hashes, mut results) = (
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+            );
+            for (id, seq, intent, hash, result) in self.records {
+                ids.push(id);
+                seqs.push(seq);
+                intents.push(intent);
+                hashes.push(hash);
+                results.push(result);
+            }
+            crate::db::cached::execute(
+                tx,
+                "INSERT INTO processed_mutations (mutation_id, org_id, device_id, seq, intent, payload_hash, result)
+                 SELECT m, $1, $2, s, i, h, r
+                 FROM unnest($3::uuid[], $4::int8[], $5::text[], $6::bytea[], $7::jsonb[]) AS t(m, s, i, h, r)",
+                &[&org, &device.device_id, &ids, &seqs, &intents, &hashes, &results],
+            )
+            .await?;
+        }
+        Ok(changes)
+    }
+}
+
+/// Applies one mutation inside the batch's transaction, after `last_seq`, and notes in
+/// `batch` what to write for it at the end.
 async fn push_one(
     state: &AppState,
     tx: &Transaction<'_>,
     device: Device,
     m: &PushMutation,
     last_seq: i64,
-) -> Result<(PushResult, Option<i64>, Option<crate::cache::Change>), PushError> {
+    batch: &mut Batch,
+) -> Result<PushResult, PushError> {
     let hash = content_hash(m)?;
     let org = device.org_id;
-    let seen = tx
-        .query_opt(
-            "SELECT org_id, device_id, payload_hash, result FROM processed_mutations WHERE mutation_id = $1",
-            &[m.mutation_id.as_uuid()],
-        )
-        .await
-        .map_err(Internal::from)?;
-    if let Some(row) = seen {
-        let same = row.get::<_, uuid::Uuid>(0) == org
-            && row.get::<_, uuid::Uuid>(1) == device.device_id
-            && row.get::<_, Vec<u8>>(2) == hash;
-        if !same {
+    let id = *m.mutation_id.as_uuid();
+    if let Some(p) = batch.seen.get(&id) {
+        if p.org != org || p.device != device.device_id || p.hash != hash {
             return Err(PushError::MutationConflict(m.mutation_id.to_string()));
         }
-        let first: PushResult = serde_json::from_value(row.get(3)).map_err(Internal::from)?;
-        let result = PushResult {
+        return Ok(PushResult {
             status: PushStatus::Duplicate,
-            ..first
-        };
-        return Ok((result, None, None));
+            ..p.result.clone()
+        });
     }
     if m.seq != last_seq + 1 {
         return Err(PushError::SeqGap {
@@ -197,33 +320,23 @@ async fn push_one(
             expected: last_seq + 1,
         });
     }
-    let outcome = apply(tx, org, &m.mutation).await?;
-    let mut cache_change = None;
-    let (status, reason, version, order) = match outcome {
+    let (status, reason, order) = match apply(tx, org, &m.mutation).await? {
         Outcome::Applied { entity_id } => {
             crate::locations::stamp_order(tx, device, &m.mutation).await?;
-            let v: i64 = tx
-                .query_one(
-                    "INSERT INTO change_log (org_id, mutation_id, kind, entity_id, payload)
-                     VALUES ($1, $2, $3, $4, $5) RETURNING version",
-                    &[
-                        &org,
-                        m.mutation_id.as_uuid(),
-                        &m.mutation.intent(),
-                        &entity_id,
-                        &m.mutation.payload_json(),
-                    ],
-                )
-                .await
-                .map_err(Internal::from)?
-                .get(0);
-            // Cache hook: queue the invalidation for every instance (sent on commit).
-            cache_change = Some(crate::cache::record(tx, &state.caches, org, v, &m.mutation).await?);
-            (PushStatus::Applied, None, Some(v), None)
+            // Cache hook: what to clear on every instance (notified on commit).
+            let change = crate::cache::change_of(tx, state.caches.instance, org, 0, &m.mutation).await?;
+            batch.log.push((
+                id,
+                m.mutation.intent(),
+                entity_id,
+                m.mutation.payload_json(),
+                change,
+            ));
+            (PushStatus::Applied, None, None)
         }
         Outcome::Rejected(reason) => {
             let order = target_order(tx, org, &m.mutation).await?.map(Box::new);
-            (PushStatus::Rejected, Some(reason), None, order)
+            (PushStatus::Rejected, Some(reason), order)
         }
     };
     let result = PushResult {
@@ -233,20 +346,21 @@ async fn push_one(
         reason,
         order,
     };
-    tx.execute(
-        "INSERT INTO processed_mutations (mutation_id, org_id, device_id, seq, intent, payload_hash, result)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        &[
-            m.mutation_id.as_uuid(),
-            &org,
-            &device.device_id,
-            &m.seq,
-            &m.mutation.intent(),
-            &hash,
-            &PgJson(&result),
-        ],
-    )
-    .await
-    .map_err(Internal::from)?;
-    Ok((result, version, cache_change))
+    batch.records.push((
+        id,
+        m.seq,
+        m.mutation.intent(),
+        hash.clone(),
+        serde_json::to_value(&result).map_err(Internal::from)?,
+    ));
+    batch.seen.insert(
+        id,
+        Processed {
+            org,
+            device: device.device_id,
+            hash,
+            result: result.clone(),
+        },
+    );
+    Ok(result)
 }

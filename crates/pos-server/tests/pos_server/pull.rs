@@ -2,7 +2,7 @@ use std::time::{Duration, Instant};
 
 use pos_protocol::sync::PullResponse;
 
-use crate::helpers::{outbox_push, sell, spawn_app, till};
+use crate::helpers::{caching, outbox_push, sell, spawn_app, till};
 
 #[tokio::test]
 async fn a_long_poll_wakes_within_a_second_of_another_tills_push() {
@@ -76,5 +76,88 @@ async fn an_unknown_cursor_gets_a_reset_and_a_snapshot() {
         !next.reset && next.changes.is_empty(),
         "the returned cursor is known and current"
     );
+    server.stop().await;
+}
+
+/// `pos_sync_pull_reads_total` from `/metrics`.
+async fn pull_reads(server: &crate::helpers::TestServer) -> u64 {
+    let text = server
+        .http
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("pos_sync_pull_reads_total "))
+        .expect("the metric is exported")
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn tills_woken_by_one_push_share_one_read_of_the_log_and_all_get_it() {
+    const TILLS: usize = 20;
+    let mut server = spawn_app().await;
+    let writer = server.enroll(server.org, "Writer").await;
+    let mut waiters = Vec::new();
+    for i in 0..TILLS {
+        let token = server.enroll(server.org, &format!("Till {i}")).await;
+        let start: PullResponse = server.pull(&token, None, 0).await.json().await.unwrap();
+        let (base, http) = (server.base.clone(), server.http.clone());
+        waiters.push(tokio::spawn(async move {
+            let resp: PullResponse = http
+                .get(format!("{base}/sync/pull"))
+                .bearer_auth(&token)
+                .query(&[("cursor", start.cursor.as_str()), ("wait_ms", "20000")])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            resp
+        }));
+    }
+    // Every long-poll has made its first (empty) read and waits.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = pull_reads(&server).await;
+
+    let a = till();
+    sell(&a.app);
+    let push = outbox_push(&a.app);
+    assert_eq!(server.push(&writer, &push).await.status(), 200);
+    let mut answers = Vec::new();
+    for w in waiters {
+        answers.push(
+            tokio::time::timeout(Duration::from_secs(10), w)
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+    }
+    let reads = pull_reads(&server).await - before;
+
+    for resp in &answers {
+        assert_eq!(
+            resp.changes.len(),
+            push.mutations.len(),
+            "every till gets the whole push"
+        );
+        assert_eq!(resp.changes, answers[0].changes, "and the same changes");
+        assert_eq!(resp.cursor, answers[0].cursor);
+        assert!(!resp.reset && !resp.has_more);
+    }
+    let ids: Vec<_> = answers[0].changes.iter().map(|c| c.mutation_id).collect();
+    let pushed: Vec<_> = push.mutations.iter().map(|m| m.mutation_id).collect();
+    assert_eq!(ids, pushed, "in the order they were pushed");
+    if caching() {
+        // One read wakes them all; a pull that arrives after it finds the page cached.
+        assert!(reads <= 2, "{TILLS} woken pulls made {reads} reads of the log");
+    } else {
+        assert!(reads <= TILLS as u64, "{reads} reads for {TILLS} pulls");
+    }
     server.stop().await;
 }

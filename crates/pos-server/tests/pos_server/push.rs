@@ -197,3 +197,41 @@ async fn a_server_restarted_in_the_middle_of_a_batch_applies_the_rest_once() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_mutation_repeated_inside_one_batch_is_applied_once_and_the_log_keeps_the_batch_order() {
+    let mut server = spawn_app().await;
+    let token = server.enroll(server.org, "Till 1").await;
+    let t = till();
+    sell(&t.app);
+    let mut req = outbox_push(&t.app);
+    let n = req.mutations.len();
+    // A resend of the first mutation inside the same batch (seq repeated, as a retry would).
+    let again = req.mutations[0].clone();
+    req.mutations.push(again);
+
+    let resp: PushResponse = server.push(&token, &req).await.json().await.unwrap();
+    assert_eq!(resp.results.len(), n + 1);
+    assert!(resp.results[..n].iter().all(|r| r.status == PushStatus::Applied));
+    assert_eq!(
+        resp.results[n].status,
+        PushStatus::Duplicate,
+        "{:?}",
+        resp.results[n]
+    );
+    assert_eq!(resp.results[n].mutation_id, req.mutations[0].mutation_id);
+    assert_eq!(resp.last_seq, req.mutations[n - 1].seq);
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM change_log WHERE org_id = $1", server.org)
+            .await,
+        n as i64,
+        "one change-log row per applied mutation"
+    );
+    let pulled: pos_protocol::sync::PullResponse = server.pull(&token, None, 0).await.json().await.unwrap();
+    let ids: Vec<_> = pulled.changes.iter().map(|c| c.mutation_id).collect();
+    let pushed: Vec<_> = req.mutations[..n].iter().map(|m| m.mutation_id).collect();
+    assert_eq!(ids, pushed, "versions follow the batch's order");
+    assert!(pulled.changes.windows(2).all(|w| w[0].version < w[1].version));
+    server.stop().await;
+}
