@@ -3,6 +3,9 @@
 //! all on the loopback.
 //!
 //! Phases:
+//! 0. **Server capacity** ([`capacity`]): clients in organisations of their own push real
+//!    till outboxes and long-poll pull like tills, but apply nothing, so the tills' SQLite
+//!    work does not share the cores with the server: what the server itself can take.
 //! 1. **Backlog**: with the drivers stopped, every till opens `orders_per_till` orders,
 //!    each with a ticket of `lines` lines, and pays all but `open_per_till` of them, so the
 //!    organisation ends with `tills x open_per_till` (1,200 by default) orders open at once.
@@ -43,6 +46,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::stats::{Machine, histogram, machine, record, us_at};
+
+pub mod capacity;
 
 /// How a probe reads back what the writing till wrote.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -148,6 +153,8 @@ pub struct ServerReport {
     pub orgs: usize,
     pub server: String,
     pub postgres: String,
+    /// Phase 0: the server's own capacity (no till work on this machine).
+    pub capacity: Option<capacity::Capacity>,
     /// Orders open at once across all tills after the backlog phase.
     pub open_orders: u64,
     pub backlog_mutations: u64,
@@ -207,6 +214,9 @@ impl ServerReport {
             "{} tills in {} organisations; {} orders open at once",
             self.tills, self.orgs, self.open_orders
         );
+        if let Some(c) = &self.capacity {
+            c.print(self.machine.as_ref().map_or(1, |m| m.cores));
+        }
         println!(
             "backlog: {} mutations written offline in {:.1} s; drained by {} pushing tills in {:.2} s: {:.0} mutations/s (server processed {})",
             self.backlog_mutations,
@@ -893,6 +903,9 @@ async fn drive(
             }
         })
     };
+
+    // Phase 0: the server alone.
+    report.capacity = Some(capacity::run(opts, url, &admin_db, &http, (server_pid, pg_pid), deadline).await?);
 
     // Phase 1: the backlog, written with the drivers stopped.
     let started = Instant::now();

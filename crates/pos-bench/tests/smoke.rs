@@ -188,6 +188,15 @@ fn server_load_pushes_propagates_and_reads_back_nothing_stale() {
         report.backlog_mutations > 0 && report.push_mutations_per_s > 0.0,
         "the backlog was pushed"
     );
+    let cap = report.capacity.as_ref().expect("phase 0 ran");
+    assert_eq!(cap.errors, 0, "capacity phase: {:?}", cap.error_examples);
+    assert!(cap.mutations > 0 && cap.push_mutations_per_s > 0.0);
+    let clients_per_org = (report.tills / report.orgs) as u64;
+    assert_eq!(
+        cap.pulled_changes,
+        cap.mutations * clients_per_org,
+        "every puller received its organisation's whole log, each change once"
+    );
     assert!(
         report.server_processed as u64 >= report.backlog_mutations,
         "the server processed at least the backlog ({} < {})",
