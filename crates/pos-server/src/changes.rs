@@ -62,12 +62,28 @@ impl ChangeFeed {
             let mut reads = self.reads.lock().unwrap_or_else(|e| e.into_inner());
             reads.entry(key).or_default().clone()
         };
-        let result = cell.get_or_try_init(read).await.cloned();
-        // The first to finish retires the key; later askers start a fresh read.
+        // The first asker to finish, or to be dropped (its client went away), retires the
+        // key, so the map never keeps a key; later askers start a fresh read.
+        let _retire = Retire {
+            reads: &self.reads,
+            key,
+            cell: cell.clone(),
+        };
+        cell.get_or_try_init(read).await.cloned()
+    }
+}
+
+struct Retire<'a> {
+    reads: &'a Mutex<HashMap<ReadKey, Arc<OnceCell<Pulled>>>>,
+    key: ReadKey,
+    cell: Arc<OnceCell<Pulled>>,
+}
+
+impl Drop for Retire<'_> {
+    fn drop(&mut self) {
         let mut reads = self.reads.lock().unwrap_or_else(|e| e.into_inner());
-        if reads.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
-            reads.remove(&key);
+        if reads.get(&self.key).is_some_and(|c| Arc::ptr_eq(c, &self.cell)) {
+            reads.remove(&self.key);
         }
-        result
     }
 }

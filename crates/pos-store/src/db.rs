@@ -102,7 +102,8 @@ impl Store {
         migrate(&writer)?;
         let device_id = {
             let existing: Option<String> = writer
-                .query_row("SELECT device_id FROM device WHERE id = 1", [], |r| r.get(0))
+                .prepare_cached("SELECT device_id FROM device WHERE id = 1")?
+                .query_row([], |r| r.get(0))
                 .map(Some)
                 .or_else(|e| match e {
                     rusqlite::Error::QueryReturnedNoRows => Ok(None),
@@ -314,9 +315,8 @@ pub fn default_invoice_series(device: DeviceId) -> String {
 /// This till's invoice series.
 pub fn invoice_series(conn: &Connection) -> Result<String> {
     Ok(conn
-        .query_row("SELECT invoice_series FROM device WHERE id = 1", [], |r| {
-            r.get::<_, Option<String>>(0)
-        })?
+        .prepare_cached("SELECT invoice_series FROM device WHERE id = 1")?
+        .query_row([], |r| r.get::<_, Option<String>>(0))?
         .unwrap_or_default())
 }
 

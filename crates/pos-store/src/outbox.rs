@@ -48,16 +48,16 @@ pub fn append(tx: &WriteTx<'_>, mutation_id: MutationId, mutation: &Mutation, at
 
 /// Mutations not yet acknowledged by the server.
 pub fn pending_count(conn: &Connection) -> Result<i64> {
-    Ok(
-        conn.query_row("SELECT COUNT(*) FROM outbox WHERE acked_at_ms IS NULL", [], |r| {
-            r.get(0)
-        })?,
-    )
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM outbox WHERE acked_at_ms IS NULL")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// All outbox rows (acknowledged or not).
 pub fn total_count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))?)
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM outbox")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// The oldest `limit` unacknowledged rows, in sequence order.
@@ -94,7 +94,8 @@ pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<OutboxEntry>> {
 /// The last sequence number handed out (0 if none).
 pub fn last_seq(conn: &Connection) -> Result<i64> {
     Ok(conn
-        .query_row("SELECT next_seq - 1 FROM device WHERE id = 1", [], |r| r.get(0))
+        .prepare_cached("SELECT next_seq - 1 FROM device WHERE id = 1")?
+        .query_row([], |r| r.get(0))
         .optional()?
         .unwrap_or(0))
 }

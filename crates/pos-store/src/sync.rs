@@ -44,9 +44,8 @@ pub fn ack_through(tx: &WriteTx<'_>, through: i64, at_ms: i64) -> Result<usize> 
 /// The pull cursor, if this till has pulled before.
 pub fn cursor(conn: &Connection) -> Result<Option<String>> {
     let v: Option<i64> = conn
-        .query_row("SELECT value FROM counters WHERE name = 'sync_cursor'", [], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT value FROM counters WHERE name = 'sync_cursor'")?
+        .query_row([], |r| r.get(0))
         .optional()?;
     Ok(v.map(encode_cursor))
 }
