@@ -9,6 +9,8 @@
 //! disagreement is recorded as a mismatch, not a rejection (the customer has paid).
 
 use deadpool_postgres::Transaction;
+use std::collections::HashMap;
+
 use pos_core::bill::{self, TaxSettings};
 use pos_core::{Order, OrderStatus, Profile};
 use pos_protocol::Mutation;
@@ -54,10 +56,63 @@ async fn save_order(tx: &Transaction<'_>, org: Uuid, order: &Order) -> Result<()
     Ok(())
 }
 
+/// The orders one transaction has loaded, each under its row lock (`FOR UPDATE`), and the
+/// ones it changed, written back once by [`Orders::flush`] before the commit: a push batch
+/// holding a ticket of 3 lines and its payment loads and rewrites that order's JSON once,
+/// not 5 times. A new order is written at once (later statements of the batch read its
+/// day and location).
+#[derive(Debug, Default)]
+pub struct Orders {
+    held: HashMap<Uuid, Order>,
+    dirty: Vec<Uuid>,
+}
+
+impl Orders {
+    async fn load(&mut self, tx: &Transaction<'_>, org: Uuid, id: &Uuid) -> Result<Option<Order>, Internal> {
+        if let Some(o) = self.held.get(id) {
+            return Ok(Some(o.clone()));
+        }
+        let o = load_order(tx, org, id).await?;
+        if let Some(o) = &o {
+            self.held.insert(*id, o.clone());
+        }
+        Ok(o)
+    }
+
+    fn save(&mut self, order: &Order) {
+        let id = *order.id.as_uuid();
+        if !self.dirty.contains(&id) {
+            self.dirty.push(id);
+        }
+        self.held.insert(id, order.clone());
+    }
+
+    async fn insert(&mut self, tx: &Transaction<'_>, org: Uuid, order: &Order) -> Result<(), Internal> {
+        save_order(tx, org, order).await?;
+        self.held.insert(*order.id.as_uuid(), order.clone());
+        Ok(())
+    }
+
+    /// Writes every changed order, in the order they were first changed.
+    pub async fn flush(&mut self, tx: &Transaction<'_>, org: Uuid) -> Result<(), Internal> {
+        for id in std::mem::take(&mut self.dirty) {
+            if let Some(o) = self.held.get(&id) {
+                save_order(tx, org, o).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Loads an order that a line or discount edit targets; `Err(reason)` when the edit must
 /// be rejected.
-async fn editable(tx: &Transaction<'_>, org: Uuid, id: &Uuid) -> Result<Result<Order, String>, Internal> {
-    Ok(match load_order(tx, org, id).await? {
+async fn editable(
+    tx: &Transaction<'_>,
+    org: Uuid,
+    orders: &mut Orders,
+    id: &Uuid,
+) -> Result<Result<Order, String>, Internal> {
+    Ok(match orders.load(tx, org, id).await? {
         None => Err(format!("order {id} is unknown to the server")),
         Some(o) if !o.status.accepts_line_edits() => Err(format!(
             "order #{} is already {} on another till; the edit was not applied",
@@ -67,16 +122,22 @@ async fn editable(tx: &Transaction<'_>, org: Uuid, id: &Uuid) -> Result<Result<O
     })
 }
 
-pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outcome, Internal> {
+/// Applies `m`; the orders it changes are written by `orders.flush` before the commit.
+pub async fn apply(
+    tx: &Transaction<'_>,
+    org: Uuid,
+    orders: &mut Orders,
+    m: &Mutation,
+) -> Result<Outcome, Internal> {
     match m {
         Mutation::OrderCreate { order } => {
-            if load_order(tx, org, order.id.as_uuid()).await?.is_none() {
-                save_order(tx, org, order).await?;
+            if orders.load(tx, org, order.id.as_uuid()).await?.is_none() {
+                orders.insert(tx, org, order).await?;
             }
             Ok(applied(order.id))
         }
         Mutation::OrderAddLine { order_id, line } => {
-            let mut order = match editable(tx, org, order_id.as_uuid()).await? {
+            let mut order = match editable(tx, org, orders, order_id.as_uuid()).await? {
                 Ok(o) => o,
                 Err(reason) => return rejected(reason),
             };
@@ -91,7 +152,7 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
                 order.lines.push((**line).clone());
                 order.version += 1;
             }
-            save_order(tx, org, &order).await?;
+            orders.save(&order);
             Ok(applied(*order_id))
         }
         Mutation::OrderVoidLine {
@@ -102,7 +163,7 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
             voided_by,
             approved_by,
         } => {
-            let mut order = match editable(tx, org, order_id.as_uuid()).await? {
+            let mut order = match editable(tx, org, orders, order_id.as_uuid()).await? {
                 Ok(o) => o,
                 Err(reason) => return rejected(reason),
             };
@@ -124,19 +185,19 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
                 &[&org, line_id.as_uuid()],
             )
             .await?;
-            save_order(tx, org, &order).await?;
+            orders.save(&order);
             Ok(applied(*order_id))
         }
         Mutation::OrderSetDiscount {
             order_id, discount, ..
         } => {
-            let mut order = match editable(tx, org, order_id.as_uuid()).await? {
+            let mut order = match editable(tx, org, orders, order_id.as_uuid()).await? {
                 Ok(o) => o,
                 Err(reason) => return rejected(reason),
             };
             order.discount = *discount;
             order.version += 1;
-            save_order(tx, org, &order).await?;
+            orders.save(&order);
             Ok(applied(*order_id))
         }
         Mutation::OrderSetStatus {
@@ -144,7 +205,7 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
             status,
             at_ms,
         } => {
-            let Some(mut order) = load_order(tx, org, order_id.as_uuid()).await? else {
+            let Some(mut order) = orders.load(tx, org, order_id.as_uuid()).await? else {
                 return rejected(format!("order {order_id} is unknown to the server"));
             };
             if order.status.is_final() && order.status != *status {
@@ -156,7 +217,7 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
             order.status = Order::merge_status(order.status, *status);
             order.updated_at_ms = order.updated_at_ms.max(*at_ms);
             order.version += 1;
-            save_order(tx, org, &order).await?;
+            orders.save(&order);
             Ok(applied(*order_id))
         }
         Mutation::PaymentRecord {
@@ -166,7 +227,7 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
             invoice_no,
             ledger,
         } => {
-            let Some(mut order) = load_order(tx, org, order_id.as_uuid()).await? else {
+            let Some(mut order) = orders.load(tx, org, order_id.as_uuid()).await? else {
                 return rejected(format!("order {order_id} is unknown to the server"));
             };
             if order.status == OrderStatus::Void {
@@ -227,7 +288,7 @@ pub async fn apply(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Outc
                 order.status = Order::merge_status(order.status, OrderStatus::Paid);
             }
             order.version += 1;
-            save_order(tx, org, &order).await?;
+            orders.save(&order);
             Ok(applied(*order_id))
         }
         Mutation::CustomerUpsert { customer } => {
@@ -354,7 +415,12 @@ async fn load_profile(tx: &Transaction<'_>, org: Uuid) -> Result<Option<Profile>
 }
 
 /// The order a mutation targets, as the server holds it (sent back with a rejection).
-pub async fn target_order(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<Option<Order>, Internal> {
+pub async fn target_order(
+    tx: &Transaction<'_>,
+    org: Uuid,
+    orders: &mut Orders,
+    m: &Mutation,
+) -> Result<Option<Order>, Internal> {
     let id = match m {
         Mutation::OrderAddLine { order_id, .. }
         | Mutation::OrderVoidLine { order_id, .. }
@@ -363,5 +429,5 @@ pub async fn target_order(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Resu
         | Mutation::PaymentRecord { order_id, .. } => *order_id,
         _ => return Ok(None),
     };
-    load_order(tx, org, id.as_uuid()).await
+    orders.load(tx, org, id.as_uuid()).await
 }

@@ -28,7 +28,10 @@ pub async fn begin<'a>(client: &'a mut deadpool_postgres::Object, org: Uuid) -> 
 
 /// Applies `m` like a pushed mutation; returns the change-log entity id.
 pub async fn apply_checked(tx: &Transaction<'_>, org: Uuid, m: &Mutation) -> Result<String> {
-    match apply(tx, org, m).await? {
+    let mut orders = crate::apply::Orders::default();
+    let outcome = apply(tx, org, &mut orders, m).await?;
+    orders.flush(tx, org).await?;
+    match outcome {
         Outcome::Applied { entity_id } => Ok(entity_id),
         // The caller checked the same rules first; a refusal here means the stored state
         // forbids it in a way those checks did not foresee.

@@ -5,10 +5,10 @@
 //! effect, its `processed_mutations` record and its change-log row. One commit per batch,
 //! not per mutation: a commit is a WAL flush, and one per mutation capped a server at
 //! what the disk can flush (docs/PERFORMANCE.md). The batch reads which of its mutations
-//! were processed before in one statement, and writes its change-log rows, their cache
-//! notifications and its `processed_mutations` records in one statement each at the end
-//! (four round trips per mutation fewer); every statement goes through the connection's
-//! statement cache. A seq gap or a conflicting mutation id commits the prefix before it
+//! were processed before in one statement, holds each order it touches in memory (loaded
+//! once under its row lock, written back once: `apply::Orders`), and writes its change-log
+//! rows, their cache notifications and its `processed_mutations` records in one statement
+//! each at the end; every statement goes through the connection's statement cache. A seq gap or a conflicting mutation id commits the prefix before it
 //! and refuses the rest; any other failure rolls the whole batch back. Either way the till
 //! resends what is unacknowledged and gets `duplicate` for what was applied: exactly once.
 
@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::JsonBody;
-use crate::apply::{Outcome, apply, target_order};
+use crate::apply::{Orders, Outcome, apply, target_order};
 use crate::auth::Device;
 use crate::cache::Change;
 use crate::error::{ApiError, Internal, into_response};
@@ -183,6 +183,8 @@ struct Processed {
 struct Batch {
     /// Mutation ids processed before this batch or earlier in it.
     seen: HashMap<Uuid, Processed>,
+    /// The orders the batch touched, written once each before the commit.
+    orders: Orders,
     /// Applied mutations: id, intent, change-log entity, payload, cache change (version 0
     /// until appended).
     log: Vec<(Uuid, &'static str, String, serde_json::Value, Change)>,
@@ -222,8 +224,9 @@ impl Batch {
     /// Appends the change-log rows (versions in batch order, under the organisation's
     /// lock the batch holds), queues their notifications and records every result.
     /// Returns the cache changes with their versions.
-    async fn write(self, tx: &Transaction<'_>, device: Device) -> Result<Vec<Change>, Internal> {
+    async fn write(mut self, tx: &Transaction<'_>, device: Device) -> Result<Vec<Change>, Internal> {
         let org = device.org_id;
+        self.orders.flush(tx, org).await?;
         let mut changes = Vec::with_capacity(self.log.len());
         if !self.log.is_empty() {
             let mut ids = Vec::with_capacity(self.log.len());
@@ -320,7 +323,7 @@ async fn push_one(
             expected: last_seq + 1,
         });
     }
-    let (status, reason, order) = match apply(tx, org, &m.mutation).await? {
+    let (status, reason, order) = match apply(tx, org, &mut batch.orders, &m.mutation).await? {
         Outcome::Applied { entity_id } => {
             crate::locations::stamp_order(tx, device, &m.mutation).await?;
             // Cache hook: what to clear on every instance (notified on commit).
@@ -335,7 +338,9 @@ async fn push_one(
             (PushStatus::Applied, None, None)
         }
         Outcome::Rejected(reason) => {
-            let order = target_order(tx, org, &m.mutation).await?.map(Box::new);
+            let order = target_order(tx, org, &mut batch.orders, &m.mutation)
+                .await?
+                .map(Box::new);
             (PushStatus::Rejected, Some(reason), order)
         }
     };
