@@ -619,15 +619,7 @@ async fn health_and_metrics_report_the_caches_requests_sync_and_pool() {
         server.get_json(&base, "/business-profile", &device).await;
     }
     let _ = server.pull(&device, None, 0).await;
-    let text = server
-        .http
-        .get(format!("{base}/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = server.metrics().await;
     for series in [
         "pos_cache_hits_total{cache=\"profile\"}",
         "pos_cache_misses_total{cache=\"profile\"}",
@@ -636,6 +628,8 @@ async fn health_and_metrics_report_the_caches_requests_sync_and_pool() {
         "pos_http_requests_total{method=\"POST\",route=\"/sync/push\",status=\"200\"}",
         "pos_sync_push_mutations_total{status=\"applied\"}",
         "pos_sync_pull_requests_total 1",
+        "pos_sync_pull_reads_total 1",
+        "pos_cache_hits_total{cache=\"pull_pages\"}",
         "pos_db_pool_size",
     ] {
         assert!(text.contains(series), "/metrics has {series}:\n{text}");

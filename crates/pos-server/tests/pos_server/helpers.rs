@@ -150,6 +150,18 @@ impl TestServer {
             .expect("push answers")
     }
 
+    /// `GET /metrics` (Prometheus text).
+    pub async fn metrics(&self) -> String {
+        self.http
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .expect("metrics answer")
+            .text()
+            .await
+            .expect("metrics text")
+    }
+
     pub async fn pull(&self, token: &str, cursor: Option<&str>, wait_ms: u64) -> reqwest::Response {
         let mut q = vec![("wait_ms", wait_ms.to_string())];
         if let Some(c) = cursor {

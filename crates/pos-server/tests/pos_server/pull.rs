@@ -17,16 +17,7 @@ async fn a_long_poll_wakes_within_a_second_of_another_tills_push() {
     let http = server.http.clone();
     let waiter = tokio::spawn(async move {
         let t0 = Instant::now();
-        let resp: PullResponse = http
-            .get(format!("{base}/sync/pull"))
-            .bearer_auth(&token_b)
-            .query(&[("cursor", cursor.as_str()), ("wait_ms", "20000")])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let resp = long_poll(&http, &base, &token_b, &cursor).await;
         (resp, t0.elapsed())
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -79,17 +70,22 @@ async fn an_unknown_cursor_gets_a_reset_and_a_snapshot() {
     server.stop().await;
 }
 
-/// `pos_sync_pull_reads_total` from `/metrics`.
-async fn pull_reads(server: &crate::helpers::TestServer) -> u64 {
-    let text = server
-        .http
-        .get(format!("{}/metrics", server.base))
+/// A pull from `cursor` that waits up to 20 s (on a task of its own: owned client).
+async fn long_poll(http: &reqwest::Client, base: &str, token: &str, cursor: &str) -> PullResponse {
+    http.get(format!("{base}/sync/pull"))
+        .bearer_auth(token)
+        .query(&[("cursor", cursor), ("wait_ms", "20000")])
         .send()
         .await
         .unwrap()
-        .text()
+        .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// `pos_sync_pull_reads_total` from `/metrics`.
+async fn pull_reads(server: &crate::helpers::TestServer) -> u64 {
+    let text = server.metrics().await;
     text.lines()
         .find_map(|l| l.strip_prefix("pos_sync_pull_reads_total "))
         .expect("the metric is exported")
@@ -108,17 +104,7 @@ async fn tills_woken_by_one_push_share_one_read_of_the_log_and_all_get_it() {
         let start: PullResponse = server.pull(&token, None, 0).await.json().await.unwrap();
         let (base, http) = (server.base.clone(), server.http.clone());
         waiters.push(tokio::spawn(async move {
-            let resp: PullResponse = http
-                .get(format!("{base}/sync/pull"))
-                .bearer_auth(&token)
-                .query(&[("cursor", start.cursor.as_str()), ("wait_ms", "20000")])
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            resp
+            long_poll(&http, &base, &token, &start.cursor).await
         }));
     }
     // Every long-poll has made its first (empty) read and waits.
