@@ -8,9 +8,10 @@
 //! were processed before in one statement, holds each order it touches in memory (loaded
 //! once under its row lock, written back once: `apply::Orders`), and writes its change-log
 //! rows, their cache notifications and its `processed_mutations` records in one statement
-//! each at the end; every statement goes through the connection's statement cache. A seq gap or a conflicting mutation id commits the prefix before it
-//! and refuses the rest; any other failure rolls the whole batch back. Either way the till
-//! resends what is unacknowledged and gets `duplicate` for what was applied: exactly once.
+//! each at the end; every statement goes through the connection's statement cache. A seq
+//! gap or a conflicting mutation id commits the prefix before it and refuses the rest; any
+//! other failure rolls the whole batch back. Either way the till resends what is
+//! unacknowledged and gets `duplicate` for what was applied: exactly once.
 
 use std::collections::HashMap;
 
@@ -176,9 +177,10 @@ struct Processed {
     result: PushResult,
 }
 
-/// What a batch writes besides each mutation's effect, gathered so that it is written in
-/// three statements at the end instead of four round trips per mutation: the change-log
-/// rows, their notifications, the `processed_mutations` records.
+/// What a batch writes besides each mutation's own rows, gathered so that it is written at
+/// the end: each changed order once, then the change-log rows, their notifications and the
+/// `processed_mutations` records in one statement each (four round trips per mutation
+/// fewer).
 #[derive(Default)]
 struct Batch {
     /// Mutation ids processed before this batch or earlier in it.
