@@ -107,9 +107,19 @@ async fn tills_woken_by_one_push_share_one_read_of_the_log_and_all_get_it() {
             long_poll(&http, &base, &token, &start.cursor).await
         }));
     }
-    // Every long-poll has made its first (empty) read and waits.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let before = pull_reads(&server).await;
+    // Every long-poll has made its first (empty) read and waits: the count of reads has
+    // stopped moving (empty pages are never cached, so each first read counts).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut before = pull_reads(&server).await;
+    let settle = Instant::now();
+    loop {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let now = pull_reads(&server).await;
+        if now == before || settle.elapsed() > Duration::from_secs(10) {
+            break;
+        }
+        before = now;
+    }
 
     let a = till();
     sell(&a.app);
