@@ -12,7 +12,7 @@ use deadpool_postgres::Transaction;
 use std::collections::HashMap;
 
 use pos_core::bill::{self, TaxSettings};
-use pos_core::{Order, OrderStatus, Profile};
+use pos_core::{Order, OrderStatus};
 use pos_protocol::Mutation;
 use tokio_postgres::types::Json;
 use uuid::Uuid;
@@ -32,15 +32,23 @@ fn rejected(reason: impl Into<String>) -> Result<Outcome, Internal> {
     Ok(Outcome::Rejected(reason.into()))
 }
 
-async fn load_order(tx: &Transaction<'_>, org: Uuid, id: &Uuid) -> Result<Option<Order>, Internal> {
+/// An order and its location, locked for this transaction.
+async fn load_order(
+    tx: &Transaction<'_>,
+    org: Uuid,
+    id: &Uuid,
+) -> Result<Option<(Order, Option<Uuid>)>, Internal> {
     let row = crate::db::cached::query_opt(
         tx,
-        "SELECT data FROM orders WHERE org_id = $1 AND id = $2 FOR UPDATE",
+        "SELECT data, location_id FROM orders WHERE org_id = $1 AND id = $2 FOR UPDATE",
         &[&org, id],
     )
     .await?;
     Ok(match row {
-        Some(r) => Some(serde_json::from_value(r.get::<_, serde_json::Value>(0))?),
+        Some(r) => Some((
+            serde_json::from_value(r.get::<_, serde_json::Value>(0))?,
+            r.get(1),
+        )),
         None => None,
     })
 }
@@ -63,20 +71,22 @@ async fn save_order(tx: &Transaction<'_>, org: Uuid, order: &Order) -> Result<()
 /// day and location).
 #[derive(Debug, Default)]
 pub struct Orders {
-    held: HashMap<Uuid, Order>,
+    /// Each order with its location (`orders.location_id`).
+    held: HashMap<Uuid, (Order, Option<Uuid>)>,
     dirty: Vec<Uuid>,
 }
 
 impl Orders {
     async fn load(&mut self, tx: &Transaction<'_>, org: Uuid, id: &Uuid) -> Result<Option<Order>, Internal> {
-        if let Some(o) = self.held.get(id) {
+        if let Some((o, _)) = self.held.get(id) {
             return Ok(Some(o.clone()));
         }
-        let o = load_order(tx, org, id).await?;
-        if let Some(o) = &o {
-            self.held.insert(*id, o.clone());
+        let loaded = load_order(tx, org, id).await?;
+        let order = loaded.as_ref().map(|(o, _)| o.clone());
+        if let Some(held) = loaded {
+            self.held.insert(*id, held);
         }
-        Ok(o)
+        Ok(order)
     }
 
     fn save(&mut self, order: &Order) {
@@ -84,19 +94,38 @@ impl Orders {
         if !self.dirty.contains(&id) {
             self.dirty.push(id);
         }
-        self.held.insert(id, order.clone());
+        if let Some(held) = self.held.get_mut(&id) {
+            held.0 = order.clone();
+        } else {
+            self.held.insert(id, (order.clone(), None));
+        }
     }
 
     async fn insert(&mut self, tx: &Transaction<'_>, org: Uuid, order: &Order) -> Result<(), Internal> {
         save_order(tx, org, order).await?;
-        self.held.insert(*order.id.as_uuid(), order.clone());
+        self.held.insert(*order.id.as_uuid(), (order.clone(), None));
         Ok(())
+    }
+
+    /// The location stamped on a held order (`locations::stamp_order`).
+    pub fn stamped(&mut self, id: &Uuid, location: Uuid) {
+        if let Some(held) = self.held.get_mut(id) {
+            held.1 = Some(location);
+        }
+    }
+
+    /// A held order's business day and location, for the cache notification.
+    pub fn facts(&self, id: &Uuid) -> Option<crate::cache::OrderFacts> {
+        self.held.get(id).map(|(o, location)| crate::cache::OrderFacts {
+            day: Some(o.business_day.clone()),
+            location: *location,
+        })
     }
 
     /// Writes every changed order, in the order they were first changed.
     pub async fn flush(&mut self, tx: &Transaction<'_>, org: Uuid) -> Result<(), Internal> {
         for id in std::mem::take(&mut self.dirty) {
-            if let Some(o) = self.held.get(&id) {
+            if let Some((o, _)) = self.held.get(&id) {
                 save_order(tx, org, o).await?;
             }
         }
@@ -255,7 +284,7 @@ pub async fn apply(
                 insert_ledger(tx, org, e).await?;
             }
             if let Some(b) = till_bill {
-                let profile = load_profile(tx, org).await?;
+                let profile = crate::cache::load_profile(tx, org).await?;
                 let ours = match &profile {
                     Some(p) => bill::calculate(&order.lines, order.discount, &TaxSettings::from(p)).ok(),
                     None => None,
@@ -403,14 +432,6 @@ async fn not_a_manager(tx: &Transaction<'_>, org: Uuid, staff_id: &Uuid) -> Resu
             r.get::<_, Option<String>>(2).unwrap_or_default()
         )),
         Some(_) => None,
-    })
-}
-
-async fn load_profile(tx: &Transaction<'_>, org: Uuid) -> Result<Option<Profile>, Internal> {
-    let row = crate::db::cached::query_opt(tx, "SELECT data FROM profile WHERE org_id = $1", &[&org]).await?;
-    Ok(match row {
-        Some(r) => Some(serde_json::from_value(r.get::<_, serde_json::Value>(0))?),
-        None => None,
     })
 }
 

@@ -330,7 +330,100 @@ impl Caches {
     }
 }
 
-/// What a mutation changed, for the caches (days and locations are read in `tx`).
+/// The order a mutation touches, if any.
+pub fn order_of(m: &Mutation) -> Option<Uuid> {
+    match m {
+        Mutation::OrderCreate { order } => Some(*order.id.as_uuid()),
+        Mutation::OrderAddLine { order_id, .. }
+        | Mutation::OrderVoidLine { order_id, .. }
+        | Mutation::OrderSetDiscount { order_id, .. }
+        | Mutation::OrderSetStatus { order_id, .. }
+        | Mutation::PaymentRecord { order_id, .. } => Some(*order_id.as_uuid()),
+        Mutation::CustomerUpsert { .. }
+        | Mutation::LedgerSettle { .. }
+        | Mutation::ProfileUpdate { .. }
+        | Mutation::MenuUpsert { .. }
+        | Mutation::StaffUpsert { .. } => None,
+    }
+}
+
+/// When the money of a payment or a tab settlement was taken (the day summary counts it on
+/// that business day, which may be after the day the order was opened).
+fn taken_at(m: &Mutation) -> Vec<i64> {
+    match m {
+        Mutation::PaymentRecord { payments, .. } => payments.iter().map(|p| p.at_ms).collect(),
+        Mutation::LedgerSettle { entry } => vec![entry.at_ms],
+        _ => Vec::new(),
+    }
+}
+
+/// Whether [`change_for`] needs the profile for `m` (to place its payments on a day).
+pub fn needs_profile(m: &Mutation) -> bool {
+    !taken_at(m).is_empty()
+}
+
+/// An order's business day and location, as stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrderFacts {
+    pub day: Option<String>,
+    pub location: Option<Uuid>,
+}
+
+/// What a mutation changed, for the caches: `order` holds the stored day and location of
+/// [`order_of`]`(m)`, and `profile` is the organisation's profile when [`needs_profile`].
+pub fn change_for(
+    instance: Uuid,
+    org: Uuid,
+    version: i64,
+    m: &Mutation,
+    order: Option<OrderFacts>,
+    profile: Option<&pos_core::Profile>,
+) -> Change {
+    let mut c = Change {
+        org,
+        version,
+        instance,
+        ..Change::default()
+    };
+    c.phones = match m {
+        Mutation::PaymentRecord { ledger, .. } => ledger.iter().map(|e| e.phone.e164().to_string()).collect(),
+        Mutation::CustomerUpsert { customer } => vec![customer.phone.e164().to_string()],
+        Mutation::LedgerSettle { entry } => vec![entry.phone.e164().to_string()],
+        _ => Vec::new(),
+    };
+    c.cause = Some(match m {
+        // No server cache holds staff: nothing to clear (the version is still marked seen).
+        Mutation::StaffUpsert { .. } => {
+            return Change {
+                phones: Vec::new(),
+                ..c
+            };
+        }
+        Mutation::PaymentRecord { .. } => Cause::PaymentRecorded,
+        Mutation::CustomerUpsert { .. } | Mutation::LedgerSettle { .. } => Cause::CustomerChanged,
+        Mutation::ProfileUpdate { .. } => Cause::ProfileUpdated,
+        Mutation::MenuUpsert { .. } => Cause::MenuChanged,
+        _ => Cause::OrderChanged,
+    });
+    if let Some(id) = order_of(m) {
+        c.orders = vec![id];
+        if let Some(f) = order {
+            c.days = f.day.into_iter().collect();
+            c.locations = f.location.into_iter().collect();
+        }
+    }
+    if let Some(p) = profile {
+        for at in taken_at(m) {
+            let d = pos_core::summary::day_of(at, p.utc_offset_minutes, p.day_starts_at_hour);
+            if !c.days.contains(&d) {
+                c.days.push(d);
+            }
+        }
+    }
+    c
+}
+
+/// [`change_for`], with the order's day and location and the profile read in `tx`.
 pub async fn change_of(
     tx: &Transaction<'_>,
     instance: Uuid,
@@ -338,74 +431,34 @@ pub async fn change_of(
     version: i64,
     m: &Mutation,
 ) -> Result<Change, Internal> {
-    let mut c = Change {
-        org,
-        version,
-        instance,
-        ..Change::default()
-    };
-    let order = match m {
-        Mutation::OrderCreate { order } => Some(*order.id.as_uuid()),
-        Mutation::OrderAddLine { order_id, .. }
-        | Mutation::OrderVoidLine { order_id, .. }
-        | Mutation::OrderSetDiscount { order_id, .. }
-        | Mutation::OrderSetStatus { order_id, .. } => Some(*order_id.as_uuid()),
-        Mutation::PaymentRecord { order_id, ledger, .. } => {
-            c.phones = ledger.iter().map(|e| e.phone.e164().to_string()).collect();
-            Some(*order_id.as_uuid())
-        }
-        Mutation::CustomerUpsert { customer } => {
-            c.phones = vec![customer.phone.e164().to_string()];
-            None
-        }
-        Mutation::LedgerSettle { entry } => {
-            c.phones = vec![entry.phone.e164().to_string()];
-            None
-        }
-        Mutation::ProfileUpdate { .. } | Mutation::MenuUpsert { .. } | Mutation::StaffUpsert { .. } => None,
-    };
-    c.cause = Some(match m {
-        // No server cache holds staff: nothing to clear (the version is still marked seen).
-        Mutation::StaffUpsert { .. } => return Ok(c),
-        Mutation::PaymentRecord { .. } => Cause::PaymentRecorded,
-        Mutation::CustomerUpsert { .. } | Mutation::LedgerSettle { .. } => Cause::CustomerChanged,
-        Mutation::ProfileUpdate { .. } => Cause::ProfileUpdated,
-        Mutation::MenuUpsert { .. } => Cause::MenuChanged,
-        _ => Cause::OrderChanged,
-    });
-    if let Some(id) = order {
-        c.orders = vec![id];
-        if let Some(row) = crate::db::cached::query_opt(
+    let order = match order_of(m) {
+        Some(id) => crate::db::cached::query_opt(
             tx,
             "SELECT data->>'business_day', location_id FROM orders WHERE org_id = $1 AND id = $2",
             &[&org, &id],
         )
         .await?
-        {
-            c.days = row.get::<_, Option<String>>(0).into_iter().collect();
-            c.locations = row.get::<_, Option<Uuid>>(1).into_iter().collect();
-        }
-    }
-    // The day summary counts payments (and the bill they settle) and tab settlements on
-    // the business day they were taken, which may be after the day the order was opened.
-    let taken: Vec<i64> = match m {
-        Mutation::PaymentRecord { payments, .. } => payments.iter().map(|p| p.at_ms).collect(),
-        Mutation::LedgerSettle { entry } => vec![entry.at_ms],
-        _ => Vec::new(),
+        .map(|row| OrderFacts {
+            day: row.get(0),
+            location: row.get(1),
+        }),
+        None => None,
     };
-    if !taken.is_empty()
-        && let Some(row) =
-            crate::db::cached::query_opt(tx, "SELECT data FROM profile WHERE org_id = $1", &[&org]).await?
-    {
-        let p: pos_core::Profile = serde_json::from_value(row.get(0))?;
-        for at in taken {
-            let d = pos_core::summary::day_of(at, p.utc_offset_minutes, p.day_starts_at_hour);
-            if !c.days.contains(&d) {
-                c.days.push(d);
-            }
-        }
-    }
-    Ok(c)
+    let profile = if needs_profile(m) {
+        load_profile(tx, org).await?
+    } else {
+        None
+    };
+    Ok(change_for(instance, org, version, m, order, profile.as_ref()))
+}
+
+/// The organisation's profile as stored, if it has one.
+pub async fn load_profile(tx: &Transaction<'_>, org: Uuid) -> Result<Option<pos_core::Profile>, Internal> {
+    let row = crate::db::cached::query_opt(tx, "SELECT data FROM profile WHERE org_id = $1", &[&org]).await?;
+    Ok(match row {
+        Some(r) => Some(serde_json::from_value(r.get(0))?),
+        None => None,
+    })
 }
 
 /// Sends `c` to every instance when `tx` commits.

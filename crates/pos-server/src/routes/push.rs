@@ -19,8 +19,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use deadpool_postgres::Transaction;
-use pos_protocol::PROTOCOL_VERSION;
 use pos_protocol::sync::{MAX_PUSH_BATCH, PushMutation, PushRequest, PushResponse, PushResult, PushStatus};
+use pos_protocol::{Mutation, PROTOCOL_VERSION};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -187,6 +187,9 @@ struct Batch {
     seen: HashMap<Uuid, Processed>,
     /// The orders the batch touched, written once each before the commit.
     orders: Orders,
+    /// The organisation's profile, read once a payment needs it (to place it on a
+    /// business day) and read again after a `profile.update` in the batch.
+    profile: Option<Option<pos_core::Profile>>,
     /// Applied mutations: id, intent, change-log entity, payload, cache change (version 0
     /// until appended).
     log: Vec<(Uuid, &'static str, String, serde_json::Value, Change)>,
@@ -222,7 +225,47 @@ async fn processed_before(
         .collect()
 }
 
+/// The order an `order.create` made (`stamp_order` stamps only those).
+fn id_of_order(m: &Mutation) -> Uuid {
+    crate::cache::order_of(m).unwrap_or_default()
+}
+
 impl Batch {
+    /// What `m`, just applied, changed for the caches: the order's day and location from
+    /// the orders the batch holds, the profile read once, instead of reading both back per
+    /// mutation (`cache::change_of`, which stays the fallback).
+    async fn change(
+        &mut self,
+        tx: &Transaction<'_>,
+        instance: Uuid,
+        org: Uuid,
+        m: &Mutation,
+    ) -> Result<Change, Internal> {
+        if let Mutation::ProfileUpdate { .. } = m {
+            self.profile = None;
+        }
+        let facts = crate::cache::order_of(m).map(|id| self.orders.facts(&id));
+        if let Some(None) = facts {
+            return crate::cache::change_of(tx, instance, org, 0, m).await;
+        }
+        let profile = if crate::cache::needs_profile(m) {
+            if self.profile.is_none() {
+                self.profile = Some(crate::cache::load_profile(tx, org).await?);
+            }
+            self.profile.clone().flatten()
+        } else {
+            None
+        };
+        Ok(crate::cache::change_for(
+            instance,
+            org,
+            0,
+            m,
+            facts.flatten(),
+            profile.as_ref(),
+        ))
+    }
+
     /// Appends the change-log rows (versions in batch order, under the organisation's
     /// lock the batch holds), queues their notifications and records every result.
     /// Returns the cache changes with their versions.
@@ -327,9 +370,11 @@ async fn push_one(
     }
     let (status, reason, order) = match apply(tx, org, &mut batch.orders, &m.mutation).await? {
         Outcome::Applied { entity_id } => {
-            crate::locations::stamp_order(tx, device, &m.mutation).await?;
+            if let Some(location) = crate::locations::stamp_order(tx, device, &m.mutation).await? {
+                batch.orders.stamped(&id_of_order(&m.mutation), location);
+            }
             // Cache hook: what to clear on every instance (notified on commit).
-            let change = crate::cache::change_of(tx, state.caches.instance, org, 0, &m.mutation).await?;
+            let change = batch.change(tx, state.caches.instance, org, &m.mutation).await?;
             batch.log.push((
                 id,
                 m.mutation.intent(),

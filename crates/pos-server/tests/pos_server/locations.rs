@@ -115,6 +115,23 @@ async fn orders_pushed_by_two_tills_count_for_their_own_location_only() {
         assert_eq!(sum["orders"], orders, "orders of {loc:?}: {sum}");
     }
 
+    // The summaries just read are cached; a sale pushed by the branch's till clears the
+    // branch's and the organisation's summary of that day, and not the main location's.
+    sell(&till_b.app);
+    let resp = server.push(&b.token, &outbox_push(&till_b.app)).await;
+    assert_eq!(resp.status(), 200, "the new sale is accepted");
+    for (loc, orders) in [(Some(main), 2), (Some(branch), 2), (None, 4)] {
+        let q = loc.map(|l| format!("&location={l}")).unwrap_or_default();
+        let (s, sum) = server
+            .get_json(&base, &format!("/billing/summary?day={day}{q}"), &manager)
+            .await;
+        assert_eq!(s, 200, "{sum}");
+        assert_eq!(
+            sum["bills"], orders,
+            "after the branch's sale, paid bills of {loc:?}: {sum}"
+        );
+    }
+
     // A replayed push cannot move an order to another location.
     let resp = server.push(&a.token, &outbox_push(&till_a.app)).await;
     assert_eq!(resp.status(), 200, "a replay is answered");
