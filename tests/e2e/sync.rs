@@ -44,16 +44,9 @@ impl Server {
     async fn spawn() -> Server {
         let admin_url = std::env::var("DATABASE_URL")
             .expect("DATABASE_URL must point at a PostgreSQL cluster; run the suite with `make test`");
-        let name = format!("e2e_{}", Uuid::new_v4().simple());
-        let admin_pool = db::pool(&admin_url, 1).expect("pool");
-        admin_pool
-            .get()
-            .await
-            .expect("the test cluster accepts connections")
-            .batch_execute(&format!("CREATE DATABASE {name}"))
+        let database_url = db::create_database(&admin_url, "e2e")
             .await
             .expect("a test database");
-        let database_url = format!("{}/{name}", admin_url.rsplit_once('/').expect("url").0);
         let (port, stop, task) = start(&database_url, 0).await;
         Server {
             url: format!("http://127.0.0.1:{port}"),

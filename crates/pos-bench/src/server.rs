@@ -480,21 +480,6 @@ async fn start_server(
     }
 }
 
-async fn fresh_database(admin_url: &str) -> anyhow::Result<String> {
-    let name = format!("bench_{}", Uuid::new_v4().simple());
-    let admin_pool = db::pool(admin_url, 1)?;
-    admin_pool
-        .get()
-        .await?
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await?;
-    let base = admin_url
-        .rsplit_once('/')
-        .context("a database URL ends in /dbname")?
-        .0;
-    Ok(format!("{base}/{name}"))
-}
-
 async fn enroll(
     http: &reqwest::Client,
     url: &str,
@@ -800,7 +785,7 @@ pub async fn run(opts: &ServerOptions) -> anyhow::Result<ServerReport> {
     };
     let database_url = match opts.mode {
         ServerMode::Running(_) => admin_url.clone(),
-        _ => fresh_database(&admin_url).await?,
+        _ => db::create_database(&admin_url, "bench").await?,
     };
     let (url, server) = start_server(&opts.mode, &database_url, opts.pool_size).await?;
     report.server = match &opts.mode {

@@ -594,6 +594,11 @@ fn redis_reads<T: serde::de::DeserializeOwned>(
     )
 }
 
+/// One read timed `n` times on its own, as a table row without a goal.
+fn timed(name: &str, n: u64, call: impl FnMut(u64)) -> Row {
+    Row::of(name, &measure(name, n, |_| {}, call), None, "")
+}
+
 /// The same four reads as a cache hit, a direct SQLite read (what a miss does, without
 /// the cache's bookkeeping), and a Redis GET of the same answer stored as JSON (the seed's
 /// design: the application process asks a cache server over the loopback).
@@ -639,95 +644,35 @@ fn comparisons(
 
     let mut out = Vec::new();
     // Profile.
-    let hit = Row::of(
-        "profile, hit",
-        &measure(
-            "profile, hit",
-            n,
-            |_| {},
-            |_| {
-                black_box(app.profile().expect("profile"));
-            },
-        ),
-        None,
-        "",
-    );
-    let sql = Row::of(
-        "profile, SQLite",
-        &measure(
-            "profile, SQLite",
-            n,
-            |_| {},
-            |_| {
-                black_box(store.read(catalog::profile).expect("profile"));
-            },
-        ),
-        None,
-        "",
-    );
+    let hit = timed("profile, hit", n, |_| {
+        black_box(app.profile().expect("profile"));
+    });
+    let sql = timed("profile, SQLite", n, |_| {
+        black_box(store.read(catalog::profile).expect("profile"));
+    });
     let r = redis_conn
         .as_mut()
         .map(|c| redis_reads::<pos_core::Profile>(c, "profile", n));
     out.push(comparison("profile", hit, sql, r));
     // Order by id.
-    let hit = Row::of(
-        "order, hit",
-        &measure(
-            "order, hit",
-            n,
-            |_| {},
-            |_| {
-                black_box(app.order(order).expect("order"));
-            },
-        ),
-        None,
-        "",
-    );
-    let sql = Row::of(
-        "order, SQLite",
-        &measure(
-            "order, SQLite",
-            n,
-            |_| {},
-            |_| {
-                black_box(store.read(|c| orders::load_order(c, order)).expect("order"));
-            },
-        ),
-        None,
-        "",
-    );
+    let hit = timed("order, hit", n, |_| {
+        black_box(app.order(order).expect("order"));
+    });
+    let sql = timed("order, SQLite", n, |_| {
+        black_box(store.read(|c| orders::load_order(c, order)).expect("order"));
+    });
     let r = redis_conn
         .as_mut()
         .map(|c| redis_reads::<pos_core::Order>(c, "order", n));
     out.push(comparison("order by id (5 lines)", hit, sql, r));
     // Balance.
-    let hit = Row::of(
-        "balance, hit",
-        &measure(
-            "balance, hit",
-            n,
-            |_| {},
-            |_| {
-                black_box(app.customer_balance(typed).expect("balance"));
-            },
-        ),
-        None,
-        "",
-    );
-    let sql = Row::of(
-        "balance, SQLite",
-        &measure(
-            "balance, SQLite",
-            n,
-            |_| {},
-            |_| {
-                let conn = store.reader().expect("reader");
-                black_box(direct_balance(&conn, &phone).expect("balance"));
-            },
-        ),
-        None,
-        "",
-    );
+    let hit = timed("balance, hit", n, |_| {
+        black_box(app.customer_balance(typed).expect("balance"));
+    });
+    let sql = timed("balance, SQLite", n, |_| {
+        let conn = store.reader().expect("reader");
+        black_box(direct_balance(&conn, &phone).expect("balance"));
+    });
     let r = redis_conn
         .as_mut()
         .map(|c| redis_reads::<pos_app::CustomerBalance>(c, "balance", n));

@@ -38,16 +38,7 @@ async fn main() -> anyhow::Result<()> {
     let orders = args.first().copied().unwrap_or(300).min(5000);
     let reads = args.get(1).copied().unwrap_or(1000).min(100_000);
     let admin_url = std::env::var("DATABASE_URL")?;
-    let name = format!("bench_{}", Uuid::now_v7().simple());
-    db::pool(&admin_url, 1)?
-        .get()
-        .await?
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await?;
-    let url = format!(
-        "{}/{name}",
-        admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(p, _)| p)
-    );
+    let url = db::create_database(&admin_url, "bench").await?;
     let (on, stop_on) = start(&url, true).await?;
     let (off, stop_off) = start(&url, false).await?;
     let pool = db::pool(&url, 2)?;

@@ -10,7 +10,6 @@
 use std::time::Instant;
 
 use pos_server::{Application, Settings, admin, db};
-use uuid::Uuid;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -20,16 +19,7 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or(500usize)
         .min(5000);
     let admin_url = std::env::var("DATABASE_URL")?;
-    let name = format!("push_{}", Uuid::now_v7().simple());
-    db::pool(&admin_url, 1)?
-        .get()
-        .await?
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await?;
-    let url = format!(
-        "{}/{name}",
-        admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(p, _)| p)
-    );
+    let url = db::create_database(&admin_url, "push").await?;
     let app = Application::build(Settings {
         port: 0,
         database_url: url.clone(),

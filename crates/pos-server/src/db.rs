@@ -51,6 +51,22 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Creates a new, empty database `<prefix>_<random>` on the cluster `admin_url` points at
+/// and returns its URL (the same URL with the database name replaced). Tests, the examples
+/// and pos-bench each get a database of their own this way.
+pub async fn create_database(admin_url: &str, prefix: &str) -> anyhow::Result<String> {
+    let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .ok_or_else(|| anyhow::anyhow!("a database URL ends in /dbname"))?;
+    pool(admin_url, 1)?
+        .get()
+        .await?
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await?;
+    Ok(format!("{base}/{name}"))
+}
+
 /// Statements through the connection's statement cache (deadpool's `prepare_cached`):
 /// parsed and planned once per connection, then one round trip per execution. A plain
 /// `query("SELECT ...")` costs two (parse and describe, then bind and execute) and a parse

@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use pos_server::{Application, Settings, admin, db};
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use crate::commands::{Harness, harness};
 
@@ -29,16 +28,9 @@ impl Server {
         let admin_url = std::env::var("DATABASE_URL")
             .expect("DATABASE_URL must point at a PostgreSQL cluster; run the suite with `make test`");
         let (url, pool, stop) = rt.block_on(async {
-            let name = format!("desk_{}", Uuid::new_v4().simple());
-            db::pool(&admin_url, 1)
-                .expect("pool")
-                .get()
-                .await
-                .expect("the test cluster accepts connections")
-                .batch_execute(&format!("CREATE DATABASE {name}"))
+            let database_url = db::create_database(&admin_url, "desk")
                 .await
                 .expect("a test database");
-            let database_url = format!("{}/{name}", admin_url.rsplit_once('/').expect("url").0);
             let app = Application::build(Settings {
                 port: 0,
                 database_url: database_url.clone(),

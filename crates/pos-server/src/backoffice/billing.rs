@@ -43,25 +43,7 @@ pub async fn customer_balance(state: &AppState, who: &Principal, phone: &str) ->
         .balance
         .get_or_load_async(&key, fresh, async {
             let client = state.db.get().await?;
-            let customer: Option<Customer> = match client
-                .query_opt(
-                    "SELECT data FROM customers WHERE org_id = $1 AND phone = $2",
-                    &[&org, &phone.e164()],
-                )
-                .await?
-            {
-                Some(r) => Some(serde_json::from_value(r.get(0))?),
-                None => None,
-            };
-            let entries: Vec<LedgerEntry> = client
-                .query(
-                    "SELECT data FROM ledger WHERE org_id = $1 AND phone = $2",
-                    &[&org, &phone.e164()],
-                )
-                .await?
-                .into_iter()
-                .map(|r| serde_json::from_value(r.get(0)))
-                .collect::<Result<_, _>>()?;
+            let (customer, entries) = account(&client, org, &phone).await?;
             if customer.is_none() && entries.is_empty() {
                 return Err(ApiFailure::NotFound("customer"));
             }
@@ -74,6 +56,35 @@ pub async fn customer_balance(state: &AppState, who: &Principal, phone: &str) ->
             })
         })
         .await
+}
+
+/// A customer's account: the customer, if known, and every ledger entry of the phone.
+/// The balance route and on-account payments (inside their transaction) read it alike.
+pub(crate) async fn account<C: deadpool_postgres::GenericClient>(
+    c: &C,
+    org: Uuid,
+    phone: &Phone,
+) -> Result<(Option<Customer>, Vec<LedgerEntry>)> {
+    let customer = match crate::db::cached::query_opt(
+        c,
+        "SELECT data FROM customers WHERE org_id = $1 AND phone = $2",
+        &[&org, &phone.e164()],
+    )
+    .await?
+    {
+        Some(r) => Some(serde_json::from_value(r.get(0))?),
+        None => None,
+    };
+    let entries = crate::db::cached::query(
+        c,
+        "SELECT data FROM ledger WHERE org_id = $1 AND phone = $2",
+        &[&org, &phone.e164()],
+    )
+    .await?
+    .into_iter()
+    .map(|r| serde_json::from_value(r.get(0)))
+    .collect::<std::result::Result<_, _>>()?;
+    Ok((customer, entries))
 }
 
 /// One business day of the organisation, or of one location: the tills' X/Z report

@@ -5,10 +5,7 @@
 use pos_core::bill::TaxSettings;
 use pos_core::ledger;
 use pos_core::payment::PaymentPlan;
-use pos_core::{
-    Customer, LedgerEntry, LedgerEntryId, Money, Order, OrderStatus, Payment, PaymentId, PaymentMethod,
-    Tender,
-};
+use pos_core::{LedgerEntryId, Money, Order, OrderStatus, Payment, PaymentId, PaymentMethod, Tender};
 use pos_protocol::Mutation;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -85,30 +82,13 @@ pub async fn record(state: &AppState, who: &Principal, input: PaymentInput) -> R
     let bill = &plan.bill;
     let mut ledger_entries = Vec::new();
     if let Some((phone, on_account)) = &plan.on_account {
-        let customer: Customer = match tx
-            .query_opt(
-                "SELECT data FROM customers WHERE org_id = $1 AND phone = $2",
-                &[&org, &phone.e164()],
-            )
-            .await?
-        {
-            Some(r) => serde_json::from_value(r.get(0))?,
-            None => {
-                return Err(ApiFailure::invalid(
-                    "customer_phone",
-                    "this customer has no account; add them first",
-                ));
-            }
+        let (customer, entries) = super::billing::account(&tx, org, phone).await?;
+        let Some(customer) = customer else {
+            return Err(ApiFailure::invalid(
+                "customer_phone",
+                "this customer has no account; add them first",
+            ));
         };
-        let entries: Vec<LedgerEntry> = tx
-            .query(
-                "SELECT data FROM ledger WHERE org_id = $1 AND phone = $2",
-                &[&org, &phone.e164()],
-            )
-            .await?
-            .into_iter()
-            .map(|r| serde_json::from_value(r.get(0)))
-            .collect::<Result<_, _>>()?;
         ledger::check_credit(
             &customer,
             ledger::balance(&entries),

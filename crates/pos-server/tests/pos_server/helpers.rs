@@ -1,8 +1,6 @@
 //! `spawn_app()`: a fresh database, a migrated server on a random port, an organisation.
 //! Tills are real `pos_app::App`s on temporary SQLite files; their outbox is the payload.
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use pos_app::{App, AppConfig};
 use pos_protocol::PROTOCOL_VERSION;
 use pos_protocol::sync::{EnrollRequest, EnrollResponse, PushMutation, PushRequest};
@@ -35,24 +33,10 @@ pub struct TestServer {
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
-static SEQ: AtomicU32 = AtomicU32::new(0);
-
 pub async fn fresh_database() -> String {
-    let name = format!(
-        "t_{}_{}_{}",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::Relaxed),
-        Uuid::new_v4().simple()
-    );
-    let admin = db::pool(&admin_url(), 1).expect("admin pool");
-    let client = admin.get().await.expect("the test cluster accepts connections");
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
+    db::create_database(&admin_url(), &format!("t_{}", std::process::id()))
         .await
-        .expect("a test database is created");
-    let base = admin_url();
-    let (prefix, _) = base.rsplit_once('/').expect("DATABASE_URL ends in /dbname");
-    format!("{prefix}/{name}")
+        .expect("a test database is created")
 }
 
 async fn start(database_url: &str, port: u16) -> (u16, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
