@@ -12,7 +12,7 @@ use pos_app::{
     OrdersPage, PaymentReceipt, RecordPayment, SettleBalance, WarmUpReport,
 };
 use pos_core::order::NewOrder;
-use pos_core::{Discount, LineId, MenuItem, Order, OrderId, OrderStatus, Profile, ProfileLite};
+use pos_core::{Discount, LineId, MenuItem, Order, OrderId, OrderRecord, OrderStatus, Profile, ProfileLite};
 use tauri::State;
 
 use crate::Till;
@@ -67,7 +67,7 @@ pub async fn create_order(till: State<'_, Till>, new: NewOrder) -> Reply<Order> 
 
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip_all, err)]
-pub async fn get_order(till: State<'_, Till>, order_id: OrderId) -> Reply<Order> {
+pub async fn get_order(till: State<'_, Till>, order_id: OrderId) -> Reply<OrderRecord> {
     blocking(&till, move |a| a.order(order_id).map(|o| (*o).clone())).await
 }
 

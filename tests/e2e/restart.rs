@@ -60,7 +60,10 @@ fn a_restarted_till_keeps_unsynced_sales_open_tables_and_numbering() {
         outbox_before,
         "no outbox row lost or added by a restart"
     );
-    assert_eq!(app.order(paid_id).expect("paid order").status, OrderStatus::Paid);
+    assert_eq!(
+        app.order(paid_id).expect("paid order").order.status,
+        OrderStatus::Paid
+    );
     let active = app.list_orders(&ListOrders::default()).expect("active");
     assert!(
         active.orders.iter().any(|o| o.id == open_id),

@@ -3,17 +3,19 @@
 use std::sync::Arc;
 
 use pos_core::day::{business_day, format_day};
-use pos_core::{MutationId, Order, OrderId, Phone, Profile, ProfileLite};
+use pos_core::{MutationId, OrderId, OrderRecord, Phone, Profile, ProfileLite};
 use pos_protocol::Mutation;
+use pos_protocol::rules::{self, Effect, Envelope, Mode, State};
 use pos_store::orders::OrderSummary;
 use pos_store::summary::DaySummary;
-use pos_store::{Store, StoreOptions, WriteTx, requests};
+use pos_store::{Store, StoreOptions, WriteTx, outbox, records, requests};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::cache::invalidation::{CacheKind, Scope, targets};
-use crate::cache::{DomainEvent, MeasuredCache, Refreshed};
+use crate::cache::MeasuredCache;
+use crate::cache::Refreshed;
+use crate::cache::invalidation::{CacheKind, Invalidation, Scope, targets};
 use crate::clock::{Clock, Ids, SystemClock};
 use crate::config::AppConfig;
 use crate::views::{BillView, CustomerBalance};
@@ -28,7 +30,7 @@ pub struct Caches {
     pub profile: MeasuredCache<(), Profile>,
     pub profile_lite: MeasuredCache<(), ProfileLite>,
     pub active_orders: MeasuredCache<(), Vec<OrderSummary>>,
-    pub order: MeasuredCache<OrderId, Order>,
+    pub order: MeasuredCache<OrderId, OrderRecord>,
     pub bill: MeasuredCache<OrderId, BillView>,
     pub balance: MeasuredCache<Phone, CustomerBalance>,
     pub day_summary: MeasuredCache<String, DaySummary>,
@@ -56,46 +58,34 @@ impl Caches {
         }
     }
 
-    /// Clears what the invalidation table lists for `event`. `Refresh` rows are applied
-    /// as `Named` here (reloading needs the store: [`App::raise`] does that).
-    pub fn apply(&self, event: &DomainEvent) {
-        for &(kind, scope) in targets(event.cause()) {
-            self.invalidate(kind, scope, event);
+    /// Clears what `inv` dirtied (its `Refresh` rows as `Named`: reloading needs the store,
+    /// [`App::invalidate`] does that).
+    pub fn apply(&self, inv: &Invalidation) {
+        for &view in &inv.views {
+            for &(kind, scope) in targets(view, inv.origin) {
+                self.invalidate(kind, scope, inv);
+            }
         }
     }
 
-    /// Applies one row of the invalidation table as an invalidation.
-    fn invalidate(&self, kind: CacheKind, scope: Scope, event: &DomainEvent) {
-        let cause = event.cause();
-        let all = match scope {
-            Scope::All => true,
-            Scope::AllIfProfile => {
-                if !event.touches_profile() {
-                    return;
-                }
-                true
-            }
-            Scope::Named | Scope::Refresh => false,
-        };
+    /// Applies one target as an invalidation.
+    fn invalidate(&self, kind: CacheKind, scope: Scope, inv: &Invalidation) {
+        let cause = inv.cause;
+        let all = scope == Scope::All;
+        let keys = &inv.keys;
         match kind {
             CacheKind::Profile => self.profile.invalidate_all(cause),
             CacheKind::ProfileLite => self.profile_lite.invalidate_all(cause),
             CacheKind::ActiveOrders => self.active_orders.invalidate_all(cause),
             CacheKind::Order if all => self.order.invalidate_all(cause),
-            CacheKind::Order => event
-                .orders()
-                .iter()
-                .for_each(|k| self.order.invalidate(k, cause)),
+            CacheKind::Order => keys.orders.iter().for_each(|k| self.order.invalidate(k, cause)),
             CacheKind::Bill if all => self.bill.invalidate_all(cause),
-            CacheKind::Bill => event.orders().iter().for_each(|k| self.bill.invalidate(k, cause)),
+            CacheKind::Bill => keys.orders.iter().for_each(|k| self.bill.invalidate(k, cause)),
             CacheKind::Balance if all => self.balance.invalidate_all(cause),
-            CacheKind::Balance => event
-                .phones()
-                .iter()
-                .for_each(|k| self.balance.invalidate(k, cause)),
+            CacheKind::Balance => keys.phones.iter().for_each(|k| self.balance.invalidate(k, cause)),
             CacheKind::DaySummary if all => self.day_summary.invalidate_all(cause),
-            CacheKind::DaySummary => event
-                .days()
+            CacheKind::DaySummary => keys
+                .days
                 .iter()
                 .for_each(|k| self.day_summary.invalidate(k, cause)),
         }
@@ -186,48 +176,22 @@ impl App {
         self.profile()
     }
 
-    /// Runs one write: `f` writes its rows and returns the mutation for the outbox and the
-    /// event to raise. Both land in the same transaction; the event is applied to the
-    /// caches only after the commit.
-    pub(crate) fn write<T>(
-        &self,
-        f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Mutation, DomainEvent)>,
-    ) -> Result<T> {
-        self.write_many(|tx, now| f(tx, now).map(|(out, m, e)| (out, vec![m], Some(e))))
-    }
-
-    /// [`App::write`] for data no cache holds (staff): the event is optional.
-    pub(crate) fn write_uncached<T>(
-        &self,
-        f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Mutation, Option<DomainEvent>)>,
-    ) -> Result<T> {
-        self.write_many(|tx, now| f(tx, now).map(|(out, m, e)| (out, vec![m], e)))
-    }
-
-    /// The one write path: the rows and one outbox row per mutation (in order) commit
-    /// together, then the event (if any) reaches the caches.
-    pub(crate) fn write_many<T>(
-        &self,
-        f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Vec<Mutation>, Option<DomainEvent>)>,
-    ) -> Result<T> {
+    /// Runs one write: `f` decides what to change (reading the committed state through the
+    /// [`Writer`]'s transaction, never the cache) and applies each mutation with
+    /// [`Writer::apply`], which runs the sync rules, writes the rows and appends the outbox
+    /// row in the same transaction. After the commit, what the writes dirtied reaches the
+    /// caches. A refusal rolls everything back, outbox included.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&mut Writer<'_, '_>) -> Result<T>) -> Result<T> {
         let now = self.clock.now_ms();
-        let (out, event) = self.store.write(|tx| {
-            let (out, mutations, event) = f(tx, now)?;
-            self.append_outbox(tx, &mutations, now)?;
-            Ok::<_, AppError>((out, event))
+        let (out, dirtied) = self.store.write(|tx| {
+            let mut w = Writer::new(self, tx, now);
+            let out = f(&mut w)?;
+            Ok::<_, AppError>((out, w.dirtied))
         })?;
-        if let Some(event) = &event {
-            self.apply_event(event);
+        for inv in &dirtied {
+            self.invalidate(inv);
         }
         Ok(out)
-    }
-
-    fn append_outbox(&self, tx: &WriteTx<'_>, mutations: &[Mutation], now: i64) -> Result<()> {
-        for m in mutations {
-            let mutation_id = MutationId::from_uuid(self.ids.make(now));
-            pos_store::outbox::append(tx, mutation_id, m, now)?;
-        }
-        Ok(())
     }
 
     /// [`App::write`] made idempotent by a client request id (one per user action: a tap
@@ -239,142 +203,103 @@ impl App {
         request_id: Option<Uuid>,
         use_case: &'static str,
         input: &impl Serialize,
-        f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Mutation, DomainEvent)>,
-    ) -> Result<T> {
-        self.write_once_many(request_id, use_case, input, |tx, now| {
-            f(tx, now).map(|(out, m, e)| (out, vec![m], Some(e)))
-        })
-    }
-
-    /// [`App::write_once`] with an optional event (see [`App::write_uncached`]).
-    pub(crate) fn write_once_uncached<T: Serialize + DeserializeOwned>(
-        &self,
-        request_id: Option<Uuid>,
-        use_case: &'static str,
-        input: &impl Serialize,
-        f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Mutation, Option<DomainEvent>)>,
-    ) -> Result<T> {
-        self.write_once_many(request_id, use_case, input, |tx, now| {
-            f(tx, now).map(|(out, m, e)| (out, vec![m], e))
-        })
-    }
-
-    /// [`App::write_once`] for a write that appends several outbox rows (one per effect,
-    /// in order: a ticket of lines is one commit, each line its own `order.add_line`).
-    /// Still one transaction: the rows, every outbox row and the request record commit
-    /// together or not at all.
-    pub(crate) fn write_once_many<T: Serialize + DeserializeOwned>(
-        &self,
-        request_id: Option<Uuid>,
-        use_case: &'static str,
-        input: &impl Serialize,
-        f: impl FnOnce(&WriteTx<'_>, i64) -> Result<(T, Vec<Mutation>, Option<DomainEvent>)>,
+        f: impl FnOnce(&mut Writer<'_, '_>) -> Result<T>,
     ) -> Result<T> {
         let Some(request_id) = request_id else {
-            return self.write_many(f);
+            return self.write(f);
         };
-        let now = self.clock.now_ms();
         let key = request_id.to_string();
         let input = serde_json::to_string(input).map_err(|e| AppError::internal(e.to_string()))?;
-        let outcome = self.store.write(|tx| {
-            if let Some(seen) = requests::find(tx, &key)? {
+        self.write(|w| {
+            if let Some(seen) = requests::find(w.tx(), &key)? {
                 if seen.use_case != use_case || seen.input != input {
                     return Err(AppError::from(pos_core::DomainError::conflict(
                         "this request id was already used for a different request",
                     )));
                 }
                 tracing::info!(use_case, "repeated request answered from its first result");
-                let out: T =
-                    serde_json::from_str(&seen.result).map_err(|e| AppError::internal(e.to_string()))?;
-                return Ok((out, None));
+                return serde_json::from_str(&seen.result).map_err(|e| AppError::internal(e.to_string()));
             }
-            let (out, mutations, event) = f(tx, now)?;
-            self.append_outbox(tx, &mutations, now)?;
+            let out = f(w)?;
             let result = serde_json::to_string(&out).map_err(|e| AppError::internal(e.to_string()))?;
             let recorded = requests::Recorded {
                 use_case: use_case.to_owned(),
                 input: input.clone(),
                 result,
             };
-            requests::record(tx, &key, &recorded, now)?;
-            Ok::<_, AppError>((out, event))
-        })?;
-        if let (_, Some(event)) = &outcome {
-            self.apply_event(event);
-        }
-        Ok(outcome.0)
+            requests::record(w.tx(), &key, &recorded, w.now())?;
+            Ok(out)
+        })
     }
 
-    /// Raises an event that happened outside [`App::write`] (a sync pull's batch).
-    pub fn raise(&self, event: &DomainEvent) {
-        self.apply_event(event);
-    }
-
-    /// Applies `event` to the caches after its commit: the invalidation table, with its
-    /// `Refresh` rows reloaded from SQLite (unless `refresh_on_write` is off). Runs after
-    /// the writer lock is released; each reload reads SQLite after the commit under its
-    /// cache's fill lock, so the last reload of an entry follows the last commit to it.
-    fn apply_event(&self, event: &DomainEvent) {
+    /// Applies what a committed write or an applied pull dirtied to the caches: the
+    /// targets of its views, with `Refresh` rows reloaded from SQLite (unless
+    /// `refresh_on_write` is off). Runs after the writer lock is released; each reload
+    /// reads SQLite after the commit under its cache's fill lock, so the last reload of an
+    /// entry follows the last commit to it.
+    pub(crate) fn invalidate(&self, inv: &Invalidation) {
         if !self.config.cache.refresh_on_write {
-            return self.caches.apply(event);
+            return self.caches.apply(inv);
         }
-        let cause = event.cause();
-        let mut reloaded: Vec<Arc<Order>> = Vec::new();
-        for &(kind, scope) in targets(cause) {
-            if scope != Scope::Refresh {
-                self.caches.invalidate(kind, scope, event);
-                continue;
-            }
-            match kind {
-                CacheKind::ActiveOrders => self.refresh_floor(event),
-                CacheKind::Order => {
-                    for &id in event.orders() {
-                        let fresh = self.caches.order.refresh(&id, cause, |_| {
-                            Ok::<_, AppError>(match self.load_order(id)? {
-                                Some(o) => Refreshed::Replace(o),
-                                None => Refreshed::Remove,
-                            })
-                        });
-                        reloaded.extend(fresh);
-                    }
+        let cause = inv.cause;
+        let mut reloaded: Vec<Arc<OrderRecord>> = Vec::new();
+        for &view in &inv.views {
+            for &(kind, scope) in targets(view, inv.origin) {
+                if scope != Scope::Refresh {
+                    self.caches.invalidate(kind, scope, inv);
+                    continue;
                 }
-                CacheKind::Bill => {
-                    // From the order just reloaded. Should a later write's refresh have run
-                    // in between, this bill is for an older version than the cached order,
-                    // and `calculate_bill` treats it as a miss: never served stale.
-                    for &id in event.orders() {
-                        let known = reloaded.iter().find(|o| o.id == id).cloned();
-                        self.caches.bill.refresh(&id, cause, |_| {
-                            let order = match known {
-                                Some(o) => o,
-                                None => match self.load_order(id)? {
-                                    Some(o) => Arc::new(o),
-                                    None => return Ok::<_, AppError>(Refreshed::Remove),
-                                },
-                            };
-                            Ok(Refreshed::Replace(self.compute_bill(&order)?))
-                        });
+                match kind {
+                    CacheKind::ActiveOrders => self.refresh_floor(inv),
+                    CacheKind::Order => {
+                        for &id in &inv.keys.orders {
+                            let fresh = self.caches.order.refresh(&id, cause, |_| {
+                                Ok::<_, AppError>(match self.load_record(id)? {
+                                    Some(o) => Refreshed::Replace(o),
+                                    None => Refreshed::Remove,
+                                })
+                            });
+                            reloaded.extend(fresh);
+                        }
                     }
+                    CacheKind::Bill => {
+                        // From the order just reloaded. Should a later write's refresh have
+                        // run in between, this bill is for an older version than the cached
+                        // order, and `calculate_bill` treats it as a miss: never served stale.
+                        for &id in &inv.keys.orders {
+                            let known = reloaded.iter().find(|o| o.order.id == id).cloned();
+                            self.caches.bill.refresh(&id, cause, |_| {
+                                let record = match known {
+                                    Some(o) => o,
+                                    None => match self.load_record(id)? {
+                                        Some(o) => Arc::new(o),
+                                        None => return Ok::<_, AppError>(Refreshed::Remove),
+                                    },
+                                };
+                                Ok(Refreshed::Replace(self.compute_bill(&record)?))
+                            });
+                        }
+                    }
+                    _ => self.caches.invalidate(kind, Scope::Named, inv),
                 }
-                _ => self.caches.invalidate(kind, Scope::Named, event),
             }
         }
     }
 
-    fn load_order(&self, id: OrderId) -> Result<Option<Order>> {
+    pub(crate) fn load_record(&self, id: OrderId) -> Result<Option<OrderRecord>> {
         self.store
-            .read(|c| Ok::<_, AppError>(pos_store::orders::load_order(c, id)?))
+            .read(|c| Ok::<_, AppError>(pos_store::orders::load_record(c, id)?))
     }
 
-    /// Patches the cached floor with the current rows of the event's orders.
-    fn refresh_floor(&self, event: &DomainEvent) {
-        let mut ids = event.orders().to_vec();
+    /// Patches the cached floor with the current rows of the invalidation's orders.
+    fn refresh_floor(&self, inv: &Invalidation) {
+        let mut ids = inv.keys.orders.clone();
         ids.sort_unstable();
         ids.dedup();
         if ids.is_empty() {
             return;
         }
-        self.caches.active_orders.refresh(&(), event.cause(), |current| {
+        self.caches.active_orders.refresh(&(), inv.cause, |current| {
             let Some(current) = current else {
                 return Ok::<_, AppError>(Refreshed::Keep);
             };
@@ -386,6 +311,72 @@ impl App {
             Ok(Refreshed::Replace(patch_floor(current, &ids, rows)))
         });
     }
+}
+
+/// One write in progress: its transaction, its time, and what it has dirtied so far.
+pub(crate) struct Writer<'a, 't> {
+    app: &'a App,
+    tx: &'a WriteTx<'t>,
+    now: i64,
+    dirtied: Vec<Invalidation>,
+}
+
+impl std::fmt::Debug for Writer<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer")
+            .field("now", &self.now)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, 't> Writer<'a, 't> {
+    fn new(app: &'a App, tx: &'a WriteTx<'t>, now: i64) -> Self {
+        Writer {
+            app,
+            tx,
+            now,
+            dirtied: Vec::new(),
+        }
+    }
+
+    /// The write's transaction: read the committed state here, never the cache.
+    pub fn tx(&self) -> &'a WriteTx<'t> {
+        self.tx
+    }
+
+    /// The write's time (every row and outbox entry of one write carries the same).
+    pub fn now(&self) -> i64 {
+        self.now
+    }
+
+    /// Decides `m` with the sync rules as this till's own change, writes its rows and
+    /// appends it to the outbox, all in this transaction; returns the state after it. A
+    /// refusal is the caller's error (the whole write rolls back). A mutation that changes
+    /// nothing here (the same discount again) writes nothing and queues nothing.
+    pub fn apply(&mut self, m: Mutation) -> Result<State> {
+        let id = MutationId::from_uuid(self.app.ids.make(self.now));
+        let (state, effect) = records::apply(self.tx, Envelope { id, mutation: &m }, Mode::Decide, self.now)?;
+        let changes = match &effect {
+            Effect::Rejected(r) => {
+                return Err(AppError::from(pos_core::DomainError::conflict(r.message.clone())));
+            }
+            Effect::Duplicate => return Ok(state),
+            Effect::Changed(c) | Effect::Conflict { changes: c, .. } => c,
+        };
+        outbox::append(self.tx, id, &m, self.now)?;
+        self.dirtied
+            .push(Invalidation::local(&m, rules::keys(&state, changes)));
+        Ok(state)
+    }
+}
+
+/// The record of `id` in `state` (the write's rules loaded it, or refused the write).
+pub(crate) fn record_in(state: State, id: OrderId) -> Result<OrderRecord> {
+    let mut state = state;
+    state
+        .orders
+        .remove(&id)
+        .ok_or_else(|| AppError::not_found(format!("order {id} does not exist")))
 }
 
 /// `current` (newest first, as `orders::active_summaries` sorts: created_at_ms, then id,

@@ -561,7 +561,12 @@ fn generate_paid_history(
                 pos_store::orders::insert_payment(tx, id, &payment, &day)?;
                 let invoice = tx.next_counter("invoice")?;
                 let invoice_no = format!("{}{:06}", profile.invoice_prefix, invoice);
-                pos_store::orders::insert_bill(tx, id, &invoice_no, &day, &bill, at + 600_000)?;
+                let paid = pos_core::PaidBill {
+                    invoice_no,
+                    bill,
+                    paid_at_ms: at + 600_000,
+                };
+                pos_store::orders::insert_bill(tx, id, &paid, &day, at + 600_000)?;
             }
             Ok::<_, AppError>(())
         })?;

@@ -1,10 +1,12 @@
 //! The till's API: every use case the desktop commands and the tests call, as plain Rust.
 //!
-//! Reads are served from measured moka caches over the SQLite store; every write is one
-//! transaction that writes its rows and its outbox mutation together, then raises a
-//! [`DomainEvent`] that clears exactly the cache entries listed for it in
-//! [`cache::invalidation::RULES`]. All calls block (SQLite), so async callers run them on a
-//! blocking thread.
+//! Reads are served from measured moka caches over the SQLite store. Every write is one
+//! transaction: the use case builds its mutation, the sync rules (`pos_protocol::rules`)
+//! decide what it changes, `pos_store::records` writes the rows and the outbox row
+//! together; after the commit, what it dirtied (the rules' table and keys) clears or
+//! reloads exactly those cache entries ([`cache::invalidation`]). Changes pulled from the
+//! server take the same rules and the same path ([`usecases::sync`]). All calls block
+//! (SQLite), so async callers run them on a blocking thread.
 //!
 //! # Layout
 //! - [`App`]: opening the till, its caches and the event plumbing ([`app`]).
@@ -38,7 +40,7 @@ pub mod workload;
 
 pub use app::App;
 pub use backup::{BackupInfo, BackupPolicy, BackupReport};
-pub use cache::{CacheStats, DomainEvent};
+pub use cache::{CacheStats, Invalidation};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{AppConfig, CacheConfig};
 pub use error::{AppError, ErrorCode, Result};
@@ -46,5 +48,6 @@ pub use pos_store::orders::OrderSummary;
 pub use pos_store::rejections::Rejection;
 pub use pos_store::summary::{DaySummary, MethodTotal};
 pub use staff::{Need, Session, TillLock};
+pub use usecases::sync::{Adoption, Applied, Settlement};
 pub use usecases::ticket::{AddLines, TicketLine};
 pub use views::*;

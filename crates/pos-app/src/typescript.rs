@@ -143,6 +143,8 @@ mod tests {
             .add::<ledger::Customer>(cfg)
             .add::<ledger::LedgerKind>(cfg)
             .add::<ledger::LedgerEntry>(cfg)
+            .add::<pos_core::PaidBill>(cfg)
+            .add::<pos_core::OrderRecord>(cfg)
     }
 
     /// The errors and the views and inputs of pos-app, with the store's and the caches'

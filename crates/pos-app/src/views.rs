@@ -3,8 +3,8 @@
 //! at the edge, into domain types.
 
 use pos_core::{
-    Bill, Discount, LedgerEntry, Money, Order, OrderId, OrderStatus, Payment, Phone, Profile, ProfileLite,
-    Tender,
+    Bill, Discount, LedgerEntry, Money, Order, OrderId, OrderRecord, OrderStatus, Payment, Phone, Profile,
+    ProfileLite, Tender,
 };
 use pos_store::orders::OrderSummary;
 use pos_store::summary::DaySummary;
@@ -69,20 +69,35 @@ pub struct BillView {
     pub due: Money,
     /// Set once the order is paid (the bill is then the stored snapshot).
     pub invoice_no: Option<String>,
+    /// Paid beyond what the guest owes (two tills took payment for the order, or a payment
+    /// reached it after it was voided): to give back. Zero normally.
+    pub excess: Money,
+    /// Invoice numbers printed for this order that are not its bill (they lost the race).
+    pub superseded: Vec<String>,
+    /// The paid bill differs from what the order's lines and discount compute now.
+    pub bill_mismatch: bool,
 }
 
 impl BillView {
-    /// The view of `bill` for `order`: what is paid and what is still due.
-    pub fn of(order: &Order, bill: Bill, invoice_no: Option<String>) -> BillView {
+    /// The view of `bill` for `record`: what is paid, what is still due, what is owed back.
+    pub fn of(record: &OrderRecord, bill: Bill, invoice_no: Option<String>) -> BillView {
+        let order = &record.order;
         let paid = order.amount_paid();
         BillView {
             order_id: order.id,
             order_version: order.version,
             status: order.status,
-            due: (bill.total - paid).max(Money::ZERO),
+            due: if order.status.is_final() {
+                Money::ZERO
+            } else {
+                (bill.total - paid).max(Money::ZERO)
+            },
             bill,
             paid,
             invoice_no,
+            excess: record.excess(),
+            superseded: record.superseded.iter().map(|b| b.invoice_no.clone()).collect(),
+            bill_mismatch: record.bill_mismatch,
         }
     }
 }
@@ -227,16 +242,30 @@ impl Weigh for Order {
     }
 }
 
+/// Approximate size of a bill snapshot.
+fn bill_weight(b: &Bill) -> usize {
+    b.lines
+        .iter()
+        .map(|l| std::mem::size_of_val(l) + s(&l.name) + 32)
+        .sum::<usize>()
+        + b.tax_lines.len() * 96
+}
+
+impl Weigh for OrderRecord {
+    fn weigh(&self) -> usize {
+        let paid =
+            |b: &pos_core::PaidBill| std::mem::size_of_val(b) + s(&b.invoice_no) + bill_weight(&b.bill);
+        self.order.weigh()
+            + self.bill.as_ref().map_or(0, paid)
+            + self.superseded.iter().map(paid).sum::<usize>()
+    }
+}
+
 impl Weigh for BillView {
     fn weigh(&self) -> usize {
         std::mem::size_of::<BillView>()
-            + self
-                .bill
-                .lines
-                .iter()
-                .map(|l| std::mem::size_of_val(l) + s(&l.name) + 32)
-                .sum::<usize>()
-            + self.bill.tax_lines.len() * 96
+            + bill_weight(&self.bill)
+            + self.superseded.iter().map(|n| s(n)).sum::<usize>()
     }
 }
 

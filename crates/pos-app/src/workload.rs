@@ -401,22 +401,22 @@ impl Checker<'_> {
     }
 
     fn bill(&mut self, at: i64, view: &BillView) -> Result<()> {
-        let Some(order) = orders::load_order(&self.conn, view.order_id)? else {
+        let Some(record) = orders::load_record(&self.conn, view.order_id)? else {
             self.verdict("bill (order missing)", at, &Some(view.clone()), &None);
             return Ok(());
         };
-        let stored = if order.status == OrderStatus::Paid {
-            orders::stored_bill(&self.conn, order.id)?
-        } else {
-            None
+        let stored = match (&record.bill, record.order.status) {
+            (Some(b), OrderStatus::Paid) => Some(b.clone()),
+            _ => None,
         };
         let direct = match stored {
-            Some((invoice_no, bill)) => BillView::of(&order, bill, Some(invoice_no)),
+            Some(paid) => BillView::of(&record, paid.bill, Some(paid.invoice_no)),
             None => {
                 let (profile, _) = catalog::profile(&self.conn)?
                     .ok_or_else(|| AppError::internal("replay: the profile vanished"))?;
+                let order = &record.order;
                 let bill = bill::calculate(&order.lines, order.discount, &TaxSettings::from(&profile))?;
-                BillView::of(&order, bill, None)
+                BillView::of(&record, bill, None)
             }
         };
         self.verdict("bill", at, view, &direct);
@@ -650,7 +650,7 @@ impl<'a> Sim<'a> {
 
     fn view_order(&mut self, id: OrderId) -> Result<()> {
         let o = self.read("order", |a| a.order(id))?;
-        self.check.order(self.now(), &o)
+        self.check.order(self.now(), &o.order)
     }
 
     fn bill(&mut self, id: OrderId) -> Result<std::sync::Arc<BillView>> {

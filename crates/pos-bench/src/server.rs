@@ -705,14 +705,14 @@ async fn await_seen(
     loop {
         let app = observer.clone();
         let seen = blocking(move || app.order(id).ok()).await;
-        if let Some(o) = seen
+        if let Some(o) = seen.map(|r| r.order.clone())
             && done(&o)
         {
             let took = started.elapsed();
             let app = observer.clone();
             let direct = blocking(move || app.store().read(|c| orders::load_order(c, id))).await;
             match direct {
-                Ok(Some(d)) if d == *o => {}
+                Ok(Some(d)) if d == o => {}
                 Ok(d) => tally.stale(format!(
                     "order {id}: cached {:?} but SQLite has {:?}",
                     shape(&o),
@@ -732,7 +732,7 @@ async fn await_seen(
             // A missed invalidation would last until the cache's TTL (minutes).
             tokio::time::sleep(STALE_GRACE).await;
             let app = observer.clone();
-            let again = blocking(move || app.order(id)).await;
+            let again = blocking(move || app.order(id).map(|r| r.order.clone())).await;
             match again {
                 Ok(o) if done(&o) => {}
                 Ok(o) => tally.stale(format!(
@@ -1077,12 +1077,12 @@ async fn drive(
                 // What the reader saw must be what the writer wrote.
                 let app = reader.clone();
                 if let Ok(seen) = blocking(move || app.order(id)).await
-                    && seen.status == open_shape.0
-                    && shape(&seen) != open_shape
+                    && seen.order.status == open_shape.0
+                    && shape(&seen.order) != open_shape
                 {
                     tally.stale(format!(
                         "order {id}: the writer has {open_shape:?}, the other till {:?}",
-                        shape(&seen)
+                        shape(&seen.order)
                     ));
                 }
                 let app = writer.clone();
@@ -1112,7 +1112,7 @@ async fn drive(
                         record(&mut pay_h.lock(), d.as_nanos() as u64);
                         let app = writer.clone();
                         match blocking(move || app.order(id)).await {
-                            Ok(o) => api.check(orgs_of[w], &o).await,
+                            Ok(o) => api.check(orgs_of[w], &o.order).await,
                             Err(e) => tally.error(e),
                         }
                     }

@@ -15,6 +15,8 @@
 //! - [`staff`]: [`StaffMember`], [`Role`] and the [`Pin`] rules (hashing lives in the app).
 //! - [`menu`]: [`MenuItem`] and [`Sku`].
 //! - [`order`]: [`Order`], its lines and the status state machine.
+//! - [`record`]: [`OrderRecord`]: an order with the bill it was paid with and the bills
+//!   that lost a race (two tills paid it offline), and the excess to give back.
 //! - [`bill`]: the tax engine: [`bill::calculate`] turns lines and settings into a [`Bill`].
 //! - [`payment`]: tenders, split payments, cash change.
 //! - [`ledger`]: customers, their ledger and the derived balance.
@@ -34,6 +36,7 @@ pub mod order;
 pub mod payment;
 pub mod phone;
 pub mod profile;
+pub mod record;
 pub mod staff;
 pub mod summary;
 pub mod text;
@@ -48,4 +51,5 @@ pub use order::{Discount, Order, OrderLine, OrderStatus, OrderType};
 pub use payment::{AppliedPayment, Payment, PaymentMethod, Tender};
 pub use phone::Phone;
 pub use profile::{Profile, ProfileLite, TaxClass, TaxSplit};
+pub use record::{OrderRecord, PaidBill};
 pub use staff::{Pin, Role, StaffMember};

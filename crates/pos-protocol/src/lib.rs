@@ -9,6 +9,8 @@
 //! # Layout
 //! - [`Mutation`]: the intents (`order.create`, `order.add_line`, ...) and their payloads.
 //! - [`PROTOCOL_VERSION`]: bumped on any incompatible change to these types.
+//! - [`rules`]: what every mutation does, for the till and the server alike: the one
+//!   place that matches on [`Mutation`]'s intents (besides [`Mutation::intent`]).
 //! - [`sync`]: the push, pull and enroll envelopes and the error body.
 
 use pos_core::ids::{LineId, OrderId, StaffId};
@@ -18,6 +20,7 @@ use pos_core::{
 };
 use serde::{Deserialize, Serialize};
 
+pub mod rules;
 pub mod sync;
 
 /// Version of the JSON format of this crate's types.
@@ -50,6 +53,11 @@ pub enum Mutation {
         order_id: OrderId,
         status: OrderStatus,
         at_ms: i64,
+        /// With `sent_to_kitchen`: the lines this send put in the kitchen's hands, so every
+        /// replica marks the same ones. Absent in payloads from before it existed (then:
+        /// every live line the replica holds).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sent_lines: Option<Vec<LineId>>,
     },
     #[serde(rename = "order.set_discount")]
     OrderSetDiscount {
@@ -130,6 +138,7 @@ mod tests {
             order_id: OrderId::from_uuid(Default::default()),
             status: OrderStatus::SentToKitchen,
             at_ms: 42,
+            sent_lines: None,
         };
         let back = Mutation::from_parts(m.intent(), m.payload_json()).unwrap();
         assert_eq!(back, m);

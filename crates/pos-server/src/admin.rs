@@ -48,11 +48,8 @@ pub async fn create_location(db: &Db, org: Uuid, name: &str) -> anyhow::Result<U
         &[&id, &org, &name],
     )
     .await?;
-    let change = crate::cache::Change {
-        org,
-        cause: Some(crate::cache::Cause::ProfileUpdated),
-        ..crate::cache::Change::default()
-    };
+    // From the command line, not an instance: every running instance applies it.
+    let change = crate::cache::Change::settings(Uuid::nil(), org);
     crate::cache::notify(&tx, &change).await?;
     tx.commit().await?;
     Ok(id)

@@ -11,8 +11,10 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use pos_protocol::sync::ErrorCode;
+
 use crate::error::{ApiError, Internal, into_response};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A new random secret (device token or enrollment code), hex encoded.
 pub fn new_secret(bytes: usize) -> String {
@@ -49,11 +51,11 @@ impl ApiError for AuthError {
             AuthError::Internal(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            AuthError::Missing => "missing_token",
-            AuthError::Invalid => "invalid_token",
-            AuthError::Internal(_) => "internal",
+            AuthError::Missing => ErrorCode::MissingToken,
+            AuthError::Invalid => ErrorCode::InvalidToken,
+            AuthError::Internal(_) => ErrorCode::Internal,
         }
     }
 }
@@ -136,10 +138,10 @@ impl ApiError for AccessError {
             AccessError::Forbidden(_) => StatusCode::FORBIDDEN,
         }
     }
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
             AccessError::Auth(e) => e.code(),
-            AccessError::Forbidden(_) => "forbidden",
+            AccessError::Forbidden(_) => ErrorCode::Forbidden,
         }
     }
 }

@@ -13,7 +13,7 @@ use tokio::sync::{OnceCell, watch};
 use uuid::Uuid;
 
 use crate::error::Internal;
-use crate::routes::pull::Pulled;
+use crate::sync::pull::Pulled;
 
 /// A read of `org`'s log after a cursor (`None`: an unknown one), by a pull that had seen
 /// the feed at `seen`.

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(i32, &str)] = &[
     (2, include_str!("../../../migrations/server/0002_backoffice.sql")),
     (3, include_str!("../../../migrations/server/0003_staff.sql")),
     (4, include_str!("../../../migrations/server/0004_locations.sql")),
+    (5, include_str!("../../../migrations/server/0005_sync_rules.sql")),
 ];
 
 pub fn pool(database_url: &str, size: usize) -> anyhow::Result<Db> {

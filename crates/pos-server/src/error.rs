@@ -5,11 +5,11 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use pos_protocol::sync::ErrorBody;
+use pos_protocol::sync::{ErrorBody, ErrorCode};
 
 pub trait ApiError: std::error::Error {
     fn status(&self) -> StatusCode;
-    fn code(&self) -> &'static str;
+    fn code(&self) -> ErrorCode;
     fn expected_seq(&self) -> Option<i64> {
         None
     }
@@ -22,12 +22,12 @@ pub trait ApiError: std::error::Error {
 pub fn respond<E: ApiError>(e: &E) -> Response {
     let status = e.status();
     if status.is_server_error() {
-        tracing::error!(code = e.code(), error = %e, "request failed");
+        tracing::error!(code = %e.code(), error = %e, "request failed");
     } else {
-        tracing::info!(code = e.code(), error = %e, "request refused");
+        tracing::info!(code = %e.code(), error = %e, "request refused");
     }
     let body = ErrorBody {
-        code: e.code().to_string(),
+        code: e.code(),
         message: e.to_string(),
         expected_seq: e.expected_seq(),
         field: e.field(),
@@ -67,13 +67,13 @@ impl ApiError for BadBody {
             _ => StatusCode::BAD_REQUEST,
         }
     }
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self.status {
-            StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
-            StatusCode::NOT_FOUND => "no_route",
-            StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-            _ => "malformed_json",
+            StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::BodyTooLarge,
+            StatusCode::NOT_FOUND => ErrorCode::NoRoute,
+            StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+            _ => ErrorCode::MalformedJson,
         }
     }
 }

@@ -124,6 +124,8 @@ pub fn examples() -> BTreeMap<&'static str, Value> {
         location_id: Some(id),
         lines: 1,
         paid: Money::ZERO,
+        excess: Money::ZERO,
+        invoice_no: None,
         updated_at_ms: 1_764_000_000_000,
         version: 2,
     };
@@ -165,7 +167,7 @@ pub fn examples() -> BTreeMap<&'static str, Value> {
     m.insert(
         "Error",
         v(&pos_protocol::sync::ErrorBody {
-            code: "invalid_input".into(),
+            code: pos_protocol::sync::ErrorCode::InvalidInput,
             message: "payment amounts must be greater than zero".into(),
             expected_seq: Some(8),
             field: Some("tenders[0].amount".into()),
@@ -194,7 +196,10 @@ pub fn examples() -> BTreeMap<&'static str, Value> {
                 seq: 1,
                 status: pos_protocol::sync::PushStatus::Applied,
                 reason: None,
+                code: None,
+                conflict: None,
                 order: None,
+                order_version: None,
             }],
             last_seq: 1,
         }),
@@ -207,6 +212,7 @@ pub fn examples() -> BTreeMap<&'static str, Value> {
                 version: 42,
                 mutation_id: pos_core::MutationId::from_uuid(id),
                 mutation: push.mutations[0].mutation.clone(),
+                verdict: None,
             }],
             reset: false,
             has_more: false,

@@ -12,25 +12,12 @@ use tokio::net::TcpListener;
 
 use crate::cache::Caches;
 use crate::changes::ChangeFeed;
-use crate::db::{self, Db};
+use crate::db;
 use crate::error::BadBody;
 use crate::metrics::Metrics;
 use crate::routes;
 use crate::settings::Settings;
-
-/// Shared by all handlers. The pool and the feed are internally synchronised.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    pub db: Db,
-    pub changes: Arc<ChangeFeed>,
-    pub settings: Arc<Settings>,
-    /// The back office's caches, kept coherent across instances by LISTEN/NOTIFY.
-    pub caches: Arc<Caches>,
-    pub metrics: Arc<Metrics>,
-    /// Flips to `true` when shutdown starts, so long-polls answer at once instead of
-    /// holding the graceful shutdown open for up to 25 s.
-    pub stopping: tokio::sync::watch::Receiver<bool>,
-}
+use crate::state::AppState;
 
 #[derive(Debug)]
 pub struct Application {

@@ -32,6 +32,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_invoice_series.sql",
         include_str!("../../../migrations/till/0005_invoice_series.sql"),
     ),
+    (
+        "0006_sync_rules.sql",
+        include_str!("../../../migrations/till/0006_sync_rules.sql"),
+    ),
 ];
 
 /// The schema version this code writes: the number of migrations.

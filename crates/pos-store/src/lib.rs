@@ -15,7 +15,10 @@
 //! - [`customers`]: customers and their ledger.
 //! - [`requests`]: idempotency records of writes that carry a request id.
 //! - [`staff`]: staff members, PIN hashes and the local lockout state.
-//! - [`sync`]: acknowledging outbox rows, the pull cursor, applying pulled batches.
+//! - [`records`]: the till's side of the sync rules: load the state a mutation touches,
+//!   write the changes of its effect (every write to orders, customers, staff, the
+//!   profile and the menu).
+//! - [`sync`]: acknowledging outbox rows and the pull cursor.
 //! - [`sync_config`]: the server this till syncs with and its device token.
 //! - [`rejections`]: mutations the server refused, kept until the cashier acknowledges them.
 //! - [`summary`]: the business day's X/Z report, one query per figure group.
@@ -27,6 +30,7 @@ pub mod db;
 pub mod error;
 pub mod orders;
 pub mod outbox;
+pub mod records;
 pub mod rejections;
 pub mod requests;
 pub mod staff;

@@ -3,8 +3,8 @@
 use pos_core::bill::TaxComponent;
 use pos_core::order::LineVoid;
 use pos_core::{
-    Bill, Discount, Money, Order, OrderId, OrderLine, OrderStatus, OrderType, Payment, PaymentMethod, Phone,
-    Quantity, Sku, TaxRate,
+    Bill, Discount, Money, Order, OrderId, OrderLine, OrderRecord, OrderStatus, OrderType, PaidBill, Payment,
+    PaymentMethod, Phone, Quantity, Sku, TaxRate,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -39,11 +39,32 @@ fn opt_json<T: Serialize>(v: &Option<T>) -> Result<Option<String>> {
         .transpose()
 }
 
+/// The figures the rules derive for an order, stored with its header.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Derived {
+    pub excess: Money,
+    pub bill_mismatch: bool,
+}
+
+impl Derived {
+    pub fn of(r: &OrderRecord) -> Derived {
+        Derived {
+            excess: r.excess(),
+            bill_mismatch: r.bill_mismatch,
+        }
+    }
+}
+
 pub fn insert_order(tx: &WriteTx<'_>, o: &Order) -> Result<()> {
+    insert_header(tx, o, Derived::default())
+}
+
+/// Inserts an order's header row with its derived figures.
+pub fn insert_header(tx: &WriteTx<'_>, o: &Order, d: Derived) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO orders (id, number, order_type, table_label, customer_phone, notes, status, discount,
-             business_day, created_at_ms, updated_at_ms, version, device_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             business_day, created_at_ms, updated_at_ms, version, device_id, excess, bill_mismatch)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         o.id.to_string(),
@@ -59,16 +80,18 @@ pub fn insert_order(tx: &WriteTx<'_>, o: &Order) -> Result<()> {
         o.updated_at_ms,
         o.version,
         tx.device_id().to_string(),
+        d.excess.minor(),
+        d.bill_mismatch,
     ])?;
     Ok(())
 }
 
-/// Writes the header fields that change after creation.
-pub fn update_header(tx: &WriteTx<'_>, o: &Order) -> Result<()> {
+/// Writes the header fields that change after creation, and the derived figures.
+pub fn update_header(tx: &WriteTx<'_>, o: &Order, d: Derived) -> Result<()> {
     let n = tx
         .prepare_cached(
             "UPDATE orders SET status = ?2, discount = ?3, updated_at_ms = ?4, version = ?5, notes = ?6,
-                 customer_phone = ?7
+                 customer_phone = ?7, order_type = ?8, table_label = ?9, excess = ?10, bill_mismatch = ?11
              WHERE id = ?1",
         )?
         .execute(params![
@@ -79,6 +102,10 @@ pub fn update_header(tx: &WriteTx<'_>, o: &Order) -> Result<()> {
             o.version,
             o.notes,
             o.customer_phone.as_ref().map(Phone::e164),
+            o.order_type.as_str(),
+            o.table,
+            d.excess.minor(),
+            d.bill_mismatch,
         ])?;
     if n != 1 {
         return Err(StoreError::corrupt(format!(
@@ -157,24 +184,25 @@ pub fn insert_payment(tx: &WriteTx<'_>, order_id: OrderId, p: &Payment, business
     Ok(())
 }
 
-/// Stores the snapshot of a paid bill.
+/// Stores the snapshot of a paid bill (the order's bill: one per order).
 pub fn insert_bill(
     tx: &WriteTx<'_>,
     order_id: OrderId,
-    invoice_no: &str,
+    paid: &PaidBill,
     business_day: &str,
-    bill: &Bill,
     at_ms: i64,
 ) -> Result<()> {
+    let bill = &paid.bill;
     let other = bill.component_total(TaxComponent::Tax);
     tx.prepare_cached(
         "INSERT INTO bills (order_id, invoice_no, business_day, subtotal, discount_total, service_charge,
-             cgst, sgst, igst, other_tax, tax_total, tax_included, round_off, total, body, created_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+             cgst, sgst, igst, other_tax, tax_total, tax_included, round_off, total, body, created_at_ms,
+             paid_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         order_id.to_string(),
-        invoice_no,
+        paid.invoice_no,
         business_day,
         bill.subtotal.minor(),
         bill.discount_total.minor(),
@@ -189,17 +217,89 @@ pub fn insert_bill(
         bill.total.minor(),
         serde_json::to_string(bill)?,
         at_ms,
+        paid.paid_at_ms,
+    ])?;
+    Ok(())
+}
+
+/// Keeps a bill that lost a race as superseded (its number was printed; not a sale).
+pub fn insert_superseded(
+    tx: &WriteTx<'_>,
+    order_id: OrderId,
+    paid: &PaidBill,
+    business_day: &str,
+    at_ms: i64,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO superseded_bills (order_id, invoice_no, business_day, total, body, paid_at_ms, created_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![
+        order_id.to_string(),
+        paid.invoice_no,
+        business_day,
+        paid.bill.total.minor(),
+        serde_json::to_string(&paid.bill)?,
+        paid.paid_at_ms,
+        at_ms,
     ])?;
     Ok(())
 }
 
 /// The stored bill snapshot of a paid order and its invoice number.
 pub fn stored_bill(conn: &Connection, order_id: OrderId) -> Result<Option<(String, Bill)>> {
-    let row: Option<(String, String)> = conn
-        .prepare_cached("SELECT invoice_no, body FROM bills WHERE order_id = ?1")?
-        .query_row([order_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+    Ok(paid_bill(conn, order_id)?.map(|p| (p.invoice_no, p.bill)))
+}
+
+/// The order's bill, if it is paid.
+pub fn paid_bill(conn: &Connection, order_id: OrderId) -> Result<Option<PaidBill>> {
+    let row: Option<(String, String, i64)> = conn
+        .prepare_cached("SELECT invoice_no, body, paid_at_ms FROM bills WHERE order_id = ?1")?
+        .query_row([order_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    row.map(|(no, body)| Ok((no, json(&body)?))).transpose()
+    row.map(|(invoice_no, body, paid_at_ms)| {
+        Ok(PaidBill {
+            invoice_no,
+            bill: json(&body)?,
+            paid_at_ms,
+        })
+    })
+    .transpose()
+}
+
+/// The order's superseded bills, in the order they were kept.
+pub fn superseded_bills(conn: &Connection, order_id: OrderId) -> Result<Vec<PaidBill>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT invoice_no, body, paid_at_ms FROM superseded_bills WHERE order_id = ?1
+         ORDER BY paid_at_ms, invoice_no",
+    )?;
+    let mut rows = stmt.query([order_id.to_string()])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let body: String = r.get(1)?;
+        out.push(PaidBill {
+            invoice_no: r.get(0)?,
+            bill: json(&body)?,
+            paid_at_ms: r.get(2)?,
+        });
+    }
+    Ok(out)
+}
+
+/// An order with its bill, its superseded bills and the stored mismatch flag.
+pub fn load_record(conn: &Connection, id: OrderId) -> Result<Option<OrderRecord>> {
+    let Some(order) = load_order(conn, id)? else {
+        return Ok(None);
+    };
+    let mismatch: bool = conn
+        .prepare_cached("SELECT bill_mismatch FROM orders WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))?;
+    Ok(Some(OrderRecord {
+        order,
+        bill: paid_bill(conn, id)?,
+        superseded: superseded_bills(conn, id)?,
+        bill_mismatch: mismatch,
+    }))
 }
 
 type HeaderRow = (
@@ -279,7 +379,7 @@ fn load_lines(conn: &Connection, id: OrderId) -> Result<Vec<OrderLine>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, sku, name, qty_milli, unit_price, tax_class, tax_rate_bps, tax_split, discount, note, sent,
              added_at_ms, void_reason, voided_at_ms, voided_by, void_approved_by
-         FROM order_lines WHERE order_id = ?1 ORDER BY position",
+         FROM order_lines WHERE order_id = ?1 ORDER BY added_at_ms, id",
     )?;
     let mut rows = stmt.query([id.to_string()])?;
     let mut out = Vec::new();

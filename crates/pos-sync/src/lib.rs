@@ -1,14 +1,14 @@
 //! Till-side sync.
 //!
 //! # Layout
-//! - [`engine`]: [`Engine`], the sync logic with no I/O: events in (ticks, answers,
-//!   failures), instructions out (push, pull, wake me at). Tested exhaustively.
+//! - [`engine`]: [`Engine`], every sync decision with no I/O: events in (ticks, the
+//!   server's answers as they came, typed error codes, what the driver carried out),
+//!   instructions out (push, pull, settle a push's answer, apply a page). The
+//!   simulation in `tests/pos_sync` runs it against real tills.
 //! - [`driver`]: [`SyncDriver`], a tokio task that runs the engine against the real
-//!   till (`pos_app::App`) and server (reqwest): pushes the outbox, acknowledges it,
-//!   long-polls pulls, applies each batch in one SQLite transaction and raises
-//!   `DomainEvent::SyncBatchApplied` so caches are invalidated like after a local write.
-//!   Rejections the server returns are stored (`pos_store::rejections`) in the same
-//!   transaction as the push's acknowledgement.
+//!   till and server: only HTTP (reqwest) and `spawn_blocking` calls of `pos_app`'s sync
+//!   use cases (`settle_push`, `apply_pull`), which do the SQLite work in one transaction
+//!   each and invalidate the caches through the app's one path.
 //! - [`link`]: [`Link`], the till's connection to its server as the desktop uses it:
 //!   enrollment (`POST /sync/enroll`, token kept in `sync_config`), starting the driver
 //!   at start-up when configured, push now, disconnect, and the [`SyncView`] the UI shows.
@@ -20,7 +20,7 @@ pub mod engine;
 pub mod link;
 
 pub use driver::{DriverConfig, SyncDriver};
-pub use engine::{Engine, EngineConfig, Event, Instruction};
+pub use engine::{Engine, EngineConfig, Event, Instruction, Lane, Sent};
 pub use link::{Link, SyncView};
 
 use serde::{Deserialize, Serialize};

@@ -14,8 +14,7 @@ use std::time::Duration;
 
 use pos_app::{App, AppError, ErrorCode};
 use pos_protocol::sync::{EnrollRequest, EnrollResponse, ErrorBody};
-use pos_store::sync_config::{self, SyncConfig};
-use pos_store::{StoreError, outbox, rejections, sync};
+use pos_store::sync_config::SyncConfig;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 
@@ -137,7 +136,7 @@ impl Link {
     /// Starts syncing if this till is enrolled; returns whether it is. Must run inside a
     /// tokio runtime (the desktop calls it on tauri's async runtime).
     pub async fn start(&self) -> Result<bool> {
-        let config = blocking(&self.app, |a| Ok(a.store().read(sync_config::load)?)).await?;
+        let config = blocking(&self.app, |a| a.sync_config()).await?;
         let mut running = self.running.lock().await;
         if let Some(old) = running.take() {
             old.driver.stop().await;
@@ -160,7 +159,7 @@ impl Link {
                 "Enter the enrollment code from the back office",
             ));
         }
-        let device = self.app.store().device_id().to_string();
+        let device = self.app.device_id().to_string();
         let device_name = format!("Till {}", &device[device.len() - 8..]);
         let answer = self
             .http
@@ -181,10 +180,12 @@ impl Link {
         if !status.is_success() {
             let body = answer.json::<ErrorBody>().await.ok();
             return Err(match body {
-                Some(b) if b.code == "bad_enrollment_code" => AppError::validation(
-                    "code",
-                    "This enrollment code is unknown or already used; ask the back office for a new one",
-                ),
+                Some(b) if b.code == pos_protocol::sync::ErrorCode::BadEnrollmentCode => {
+                    AppError::validation(
+                        "code",
+                        "This enrollment code is unknown or already used; ask the back office for a new one",
+                    )
+                }
                 Some(b) => unavailable(
                     "server_url",
                     format!("The server refused ({status}): {}", b.message),
@@ -213,19 +214,7 @@ impl Link {
             old.driver.stop().await;
         }
         let saved = config.clone();
-        blocking(&self.app, move |a| {
-            Ok(a.store().write(|tx| {
-                let previous = sync_config::load(tx)?;
-                if previous.is_none_or(|p| {
-                    p.server_url != saved.server_url || p.server_device != saved.server_device
-                }) {
-                    // Another server's cursor means nothing here: pull from the start.
-                    sync::reset_cursor(tx)?;
-                }
-                sync_config::save(tx, &saved)
-            })?)
-        })
-        .await?;
+        blocking(&self.app, move |a| a.save_sync_config(&saved)).await?;
         tracing::info!(%server_url, device = %config.server_device, "till enrolled");
         *running = Some(self.spawn(config));
         drop(running);
@@ -240,7 +229,7 @@ impl Link {
         if let Some(old) = running.take() {
             old.driver.stop().await;
         }
-        blocking(&self.app, |a| Ok(a.store().write(sync_config::clear)?)).await?;
+        blocking(&self.app, |a| a.forget_sync_config()).await?;
         tracing::info!("sync disconnected");
         drop(running);
         self.status().await
@@ -273,9 +262,7 @@ impl Link {
     /// The state the UI shows.
     pub async fn status(&self) -> Result<SyncView> {
         let (depth, rejected) = blocking(&self.app, |a| {
-            Ok(a.store().read(|c| {
-                Ok::<_, StoreError>((outbox::pending_count(c)?, rejections::unacknowledged_count(c)?))
-            })?)
+            Ok((a.outbox_depth()?, a.unacknowledged_rejections()?))
         })
         .await?;
         let running = self.running.lock().await;

@@ -106,7 +106,20 @@ order_version: number, status: OrderStatus, bill: Bill, paid: Money, due: Money,
 /**
  * Set once the order is paid (the bill is then the stored snapshot).
  */
-invoice_no: string | null, };
+invoice_no: string | null, 
+/**
+ * Paid beyond what the guest owes (two tills took payment for the order, or a payment
+ * reached it after it was voided): to give back. Zero normally.
+ */
+excess: Money, 
+/**
+ * Invoice numbers printed for this order that are not its bill (they lost the race).
+ */
+superseded: Array<string>, 
+/**
+ * The paid bill differs from what the order's lines and discount compute now.
+ */
+bill_mismatch: boolean, };
 
 export type RecordPayment = { order_id: OrderId, tenders: Array<Tender>, 
 /**

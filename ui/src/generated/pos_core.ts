@@ -219,3 +219,37 @@ export type LedgerEntry = { id: LedgerEntryId, phone: Phone, kind: LedgerKind, a
  * How a settlement was paid.
  */
 method: PaymentMethod | null, note: string, at_ms: number, };
+
+export type PaidBill = { invoice_no: string, bill: Bill, 
+/**
+ * When the payment that settled it was taken (its business day follows from this).
+ */
+paid_at_ms: number, };
+
+export type OrderRecord = { 
+/**
+ * The order's bill once it is paid: the first one the server recorded.
+ */
+bill?: PaidBill, 
+/**
+ * Bills of payments that reached an order already billed or voided elsewhere, by when
+ * they were paid (then number). Printed, never reused, not sales.
+ */
+superseded: Array<PaidBill>, 
+/**
+ * The stored bill differs from what the lines and discount now compute (a change
+ * that reached the server before the payment, made on a till that had not seen it).
+ */
+bill_mismatch: boolean, id: OrderId, 
+/**
+ * Per-till, per-day number printed on tickets (`#42`).
+ */
+number: number, order_type: OrderType, table: string | null, customer_phone: Phone | null, notes: string, status: OrderStatus, discount: Discount | null, lines: Array<OrderLine>, payments: Array<Payment>, 
+/**
+ * `YYYY-MM-DD`.
+ */
+business_day: string, created_at_ms: number, updated_at_ms: number, 
+/**
+ * Bumped by every change; bills are cached per version.
+ */
+version: number, };

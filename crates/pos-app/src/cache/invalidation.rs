@@ -1,10 +1,15 @@
-//! The one table from domain events to the cache entries they clear.
+//! From what a write changed to the cache entries it clears.
 //!
-//! Local writes and sync pulls raise the same [`DomainEvent`]s after their transaction
-//! commits, and [`RULES`] alone decides what each clears. Adding a cache or an event means
-//! adding a row here, not another call site.
+//! Which *kinds* of view an intent dirties is the sync rules' table
+//! (`pos_protocol::rules::table::TABLE`), read by the server's caches too; which *entries*
+//! (orders, days, phones) come from the rules' [`Keys`] of the effect. This module adds
+//! only what belongs to the till: which of its caches hold each kind of view, and whether
+//! an entry is reloaded at once or dropped ([`Scope`]). Local writes and sync pulls go
+//! through the same [`Invalidation`]; adding an intent adds no code here.
 
-use pos_core::{OrderId, Phone};
+use pos_protocol::Mutation;
+use pos_protocol::rules::Keys;
+use pos_protocol::rules::table::{self, View};
 use serde::{Deserialize, Serialize};
 
 /// Why entries were invalidated; counted per cache.
@@ -19,10 +24,11 @@ pub enum Cause {
     CustomerChanged = 5,
     SyncBatchApplied = 6,
     Manual = 7,
+    StaffChanged = 8,
 }
 
 impl Cause {
-    pub const ALL: [Cause; 8] = [
+    pub const ALL: [Cause; 9] = [
         Cause::OrderCreated,
         Cause::OrderChanged,
         Cause::PaymentRecorded,
@@ -31,6 +37,7 @@ impl Cause {
         Cause::CustomerChanged,
         Cause::SyncBatchApplied,
         Cause::Manual,
+        Cause::StaffChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,92 +50,84 @@ impl Cause {
             Cause::CustomerChanged => "customer_changed",
             Cause::SyncBatchApplied => "sync_batch_applied",
             Cause::Manual => "manual",
+            Cause::StaffChanged => "staff_changed",
         }
     }
 }
 
-/// Something that changed in the database, raised after the commit.
+impl From<table::Cause> for Cause {
+    fn from(c: table::Cause) -> Cause {
+        match c {
+            table::Cause::OrderCreated => Cause::OrderCreated,
+            table::Cause::OrderChanged => Cause::OrderChanged,
+            table::Cause::PaymentRecorded => Cause::PaymentRecorded,
+            table::Cause::CustomerChanged => Cause::CustomerChanged,
+            table::Cause::ProfileUpdated => Cause::ProfileUpdated,
+            table::Cause::MenuChanged => Cause::MenuChanged,
+            table::Cause::StaffChanged => Cause::StaffChanged,
+        }
+    }
+}
+
+/// Where a change came from: this till's own write (the cashier is about to look at it:
+/// reload) or a pull (another till's: drop).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Local,
+    Pulled,
+}
+
+/// What one committed write (or one applied pull batch) dirtied.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DomainEvent {
-    OrderCreated {
-        order: OrderId,
-        days: Vec<String>,
-    },
-    OrderChanged {
-        order: OrderId,
-        days: Vec<String>,
-    },
-    /// `phones`: customers whose tab the payment charged.
-    PaymentRecorded {
-        order: OrderId,
-        days: Vec<String>,
-        phones: Vec<Phone>,
-    },
-    ProfileUpdated,
-    MenuChanged,
-    CustomerChanged {
-        phone: Phone,
-        days: Vec<String>,
-    },
-    /// A pulled batch from other tills, applied in one transaction.
-    SyncBatchApplied {
-        orders: Vec<OrderId>,
-        days: Vec<String>,
-        phones: Vec<Phone>,
-        profile: bool,
-    },
+pub struct Invalidation {
+    pub cause: Cause,
+    pub origin: Origin,
+    /// The kinds of view dirtied (the table's rows of the intents applied).
+    pub views: Vec<View>,
+    /// Which entries.
+    pub keys: Keys,
 }
 
-impl DomainEvent {
-    pub fn cause(&self) -> Cause {
-        match self {
-            DomainEvent::OrderCreated { .. } => Cause::OrderCreated,
-            DomainEvent::OrderChanged { .. } => Cause::OrderChanged,
-            DomainEvent::PaymentRecorded { .. } => Cause::PaymentRecorded,
-            DomainEvent::ProfileUpdated => Cause::ProfileUpdated,
-            DomainEvent::MenuChanged => Cause::MenuChanged,
-            DomainEvent::CustomerChanged { .. } => Cause::CustomerChanged,
-            DomainEvent::SyncBatchApplied { .. } => Cause::SyncBatchApplied,
+impl Invalidation {
+    /// The invalidation of `m`, applied by this till, with the entries its effect named.
+    pub fn local(m: &Mutation, keys: Keys) -> Invalidation {
+        let row = table::row(m.intent());
+        Invalidation {
+            cause: row.cause.into(),
+            origin: Origin::Local,
+            views: row.dirties.to_vec(),
+            keys,
         }
     }
 
-    pub fn orders(&self) -> &[OrderId] {
-        match self {
-            DomainEvent::OrderCreated { order, .. }
-            | DomainEvent::OrderChanged { order, .. }
-            | DomainEvent::PaymentRecorded { order, .. } => std::slice::from_ref(order),
-            DomainEvent::SyncBatchApplied { orders, .. } => orders,
-            _ => &[],
+    /// An empty invalidation for a pulled batch: [`Invalidation::add`] each change.
+    pub fn pulled() -> Invalidation {
+        Invalidation {
+            cause: Cause::SyncBatchApplied,
+            origin: Origin::Pulled,
+            views: Vec::new(),
+            keys: Keys::default(),
         }
     }
 
-    pub fn days(&self) -> &[String] {
-        match self {
-            DomainEvent::OrderCreated { days, .. }
-            | DomainEvent::OrderChanged { days, .. }
-            | DomainEvent::PaymentRecorded { days, .. }
-            | DomainEvent::CustomerChanged { days, .. }
-            | DomainEvent::SyncBatchApplied { days, .. } => days,
-            _ => &[],
-        }
+    /// Adds what `m` dirtied to a pulled batch's invalidation.
+    pub fn add(&mut self, m: &Mutation, keys: Keys) {
+        self.add_views(table::row(m.intent()).dirties, keys);
     }
 
-    pub fn phones(&self) -> &[Phone] {
-        match self {
-            DomainEvent::PaymentRecorded { phones, .. } | DomainEvent::SyncBatchApplied { phones, .. } => {
-                phones
+    /// Adds `views` and `keys` (a whole record adopted from the server).
+    pub fn add_views(&mut self, views: &[View], keys: Keys) {
+        for v in views {
+            if !self.views.contains(v) {
+                self.views.push(*v);
             }
-            DomainEvent::CustomerChanged { phone, .. } => std::slice::from_ref(phone),
-            _ => &[],
         }
+        self.keys.merge(keys);
     }
 
-    /// Whether the profile changed (a pull can carry a profile update).
-    pub fn touches_profile(&self) -> bool {
-        matches!(
-            self,
-            DomainEvent::ProfileUpdated | DomainEvent::SyncBatchApplied { profile: true, .. }
-        )
+    /// Whether nothing cached was dirtied.
+    pub fn is_empty(&self) -> bool {
+        self.views.is_empty()
     }
 }
 
@@ -144,19 +143,16 @@ pub enum CacheKind {
     DaySummary,
 }
 
-/// Which entries of a cache an event clears.
+/// Which entries of a cache are cleared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
-    /// The entries named by the event (its orders, phones or days).
+    /// The entries named by the keys (their orders, phones or days).
     Named,
     /// Every entry.
     All,
-    /// Every entry, only if the event changed the profile.
-    AllIfProfile,
-    /// The entries named by the event are reloaded from SQLite right after the commit
+    /// The entries named by the keys are reloaded from SQLite right after the commit
     /// instead of dropped (write-through); the active-orders snapshot is patched with the
-    /// named orders' rows. The till that made a change is the one about to show it, so its
-    /// next read is a hit. With `CacheConfig::refresh_on_write` off this acts as `Named`
+    /// named orders' rows. With `CacheConfig::refresh_on_write` off this acts as `Named`
     /// (and as `All` for the single-entry active-orders snapshot).
     Refresh,
 }
@@ -164,71 +160,31 @@ pub enum Scope {
 use CacheKind::*;
 use Scope::*;
 
-/// The invalidation table.
+/// The till's caches holding each kind of view.
 ///
-/// - The active-orders snapshot is one entry holding every active order: any order event
-///   patches the rows of its orders (re-read from SQLite) into it. Dropping it instead
-///   made the floor, polled every 2 s by every till, miss after nearly every write at the
-///   peaks (replayed day: 80% hits on that cache, 85% overall) and rebuilt the whole list
-///   (one row per active order) for one changed order.
+/// - The active-orders snapshot is one entry holding every active order: any order change
+///   patches the rows of its orders (re-read from SQLite) into it, local or pulled. Dropping
+///   it instead made the floor, polled every 2 s by every till, miss after nearly every
+///   write at the peaks (replayed day: 80% hits on that cache, 85% overall) and rebuilt the
+///   whole list (one row per active order) for one changed order.
 /// - Orders and bills changed by this till are reloaded after the commit (the cashier is
 ///   looking at them); orders pulled from other tills are only dropped.
 /// - Bills are computed from the order and the profile's tax settings, so a profile
 ///   change clears them all; summaries come from stored paid-bill snapshots and do not
 ///   depend on the profile.
-/// - The day summary includes ledger settlements, so a customer change clears its day.
-pub const RULES: &[(Cause, &[(CacheKind, Scope)])] = &[
-    (
-        Cause::OrderCreated,
-        &[(ActiveOrders, Refresh), (Order, Refresh), (DaySummary, Named)],
-    ),
-    (
-        Cause::OrderChanged,
-        &[
-            (ActiveOrders, Refresh),
-            (Order, Refresh),
-            (Bill, Refresh),
-            (DaySummary, Named),
-        ],
-    ),
-    (
-        Cause::PaymentRecorded,
-        &[
-            (ActiveOrders, Refresh),
-            (Order, Refresh),
-            (Bill, Refresh),
-            (DaySummary, Named),
-            (Balance, Named),
-        ],
-    ),
-    (
-        Cause::ProfileUpdated,
-        &[(Profile, All), (ProfileLite, All), (Bill, All)],
-    ),
-    (Cause::MenuChanged, &[]),
-    (Cause::CustomerChanged, &[(Balance, Named), (DaySummary, Named)]),
-    (
-        Cause::SyncBatchApplied,
-        &[
-            (ActiveOrders, Refresh),
-            (Order, Named),
-            (Bill, Named),
-            (DaySummary, Named),
-            (Balance, Named),
-            (Profile, AllIfProfile),
-            (ProfileLite, AllIfProfile),
-            (Bill, AllIfProfile),
-        ],
-    ),
-];
-
-/// The rows of [`RULES`] for `cause`.
-pub fn targets(cause: Cause) -> &'static [(CacheKind, Scope)] {
-    RULES
-        .iter()
-        .find(|(c, _)| *c == cause)
-        .map(|(_, t)| *t)
-        .unwrap_or(&[])
+/// - Menu and staff: no cache holds them.
+pub fn targets(view: View, origin: Origin) -> &'static [(CacheKind, Scope)] {
+    match (view, origin) {
+        (View::Floor, _) => &[(ActiveOrders, Refresh)],
+        (View::Order, Origin::Local) => &[(Order, Refresh)],
+        (View::Order, Origin::Pulled) => &[(Order, Named)],
+        (View::Bill, Origin::Local) => &[(Bill, Refresh)],
+        (View::Bill, Origin::Pulled) => &[(Bill, Named)],
+        (View::DaySummary, _) => &[(DaySummary, Named)],
+        (View::Balance, _) => &[(Balance, Named)],
+        (View::Profile, _) => &[(Profile, All), (ProfileLite, All), (Bill, All)],
+        (View::Menu | View::Staff, _) => &[],
+    }
 }
 
 #[cfg(test)]
@@ -236,11 +192,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_cause_except_manual_has_exactly_one_row() {
-        for cause in Cause::ALL {
-            let rows = RULES.iter().filter(|(c, _)| *c == cause).count();
-            let want = usize::from(cause != Cause::Manual);
-            assert_eq!(rows, want, "{cause:?} must appear {want} time(s) in RULES");
+    fn every_rule_cause_maps_to_a_till_cause_with_its_own_name() {
+        let mut names: Vec<&str> = Cause::ALL.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Cause::ALL.len(), "cause names are unique");
+        for (i, c) in Cause::ALL.iter().enumerate() {
+            assert_eq!(*c as usize, i, "Cause::ALL is in index order");
+        }
+    }
+
+    #[test]
+    fn a_profile_change_clears_every_bill_whatever_its_origin() {
+        for origin in [Origin::Local, Origin::Pulled] {
+            assert!(targets(View::Profile, origin).contains(&(Bill, All)));
         }
     }
 }

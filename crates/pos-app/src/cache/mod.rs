@@ -9,14 +9,14 @@
 //! # Layout
 //! - [`MeasuredCache`]: one cache with its counters (see `pos_cache` for the guard).
 //! - [`CacheStats`]: a snapshot of the counters, as shown in the settings panel.
-//! - [`invalidation`]: the one table from domain events to the entries they clear.
+//! - [`invalidation`]: from what a write dirtied (the sync rules' table) to the till's caches.
 //! - [`Weigh`]: the approximate size in bytes of a cached value, for the memory budget.
 
 pub mod invalidation;
 
 use std::hash::Hash;
 
-pub use invalidation::{Cause, DomainEvent};
+pub use invalidation::{Cause, Invalidation, Origin};
 pub use pos_cache::{CacheSettings, CacheStats, InvalidationCause, Refreshed};
 
 /// Approximate heap + inline size of a value in bytes, for the cache's weight budget.

@@ -7,7 +7,6 @@ use pos_protocol::Mutation;
 use pos_store::catalog;
 use serde::{Deserialize, Serialize};
 
-use crate::cache::DomainEvent;
 use crate::{App, AppError, Result};
 
 /// Most items one import may carry.
@@ -64,16 +63,15 @@ impl App {
 
     fn save_profile(&self, profile: Profile, by: Option<&crate::Session>) -> Result<Arc<Profile>> {
         let profile = profile.validated()?;
-        self.write(|tx, now| {
+        self.write(|w| {
             if let Some(by) = by {
-                crate::usecases::staff::require_manager(tx, by)?;
+                crate::usecases::staff::require_manager(w.tx(), by)?;
             }
-            catalog::save_profile(tx, &profile, now)?;
-            let m = Mutation::ProfileUpdate {
+            w.apply(Mutation::ProfileUpdate {
                 profile: Box::new(profile.clone()),
                 by: by.map(|s| s.staff_id),
-            };
-            Ok(((), m, DomainEvent::ProfileUpdated))
+            })?;
+            Ok(())
         })?;
         self.profile()
     }
@@ -126,13 +124,9 @@ impl App {
             parsed.push(item);
         }
         let n = parsed.len();
-        self.write(|tx, now| {
-            catalog::upsert_items(tx, &parsed, now)?;
-            Ok((
-                (),
-                Mutation::MenuUpsert { items: parsed },
-                DomainEvent::MenuChanged,
-            ))
+        self.write(|w| {
+            w.apply(Mutation::MenuUpsert { items: parsed })?;
+            Ok(())
         })?;
         Ok(n)
     }

@@ -7,7 +7,6 @@ use pos_core::{Customer, LedgerEntry, LedgerEntryId, Money, PaymentMethod, Phone
 use pos_protocol::Mutation;
 use pos_store::customers;
 
-use crate::cache::DomainEvent;
 use crate::views::{CustomerBalance, CustomerInput, SettleBalance};
 use crate::{App, AppError, Result};
 
@@ -55,19 +54,11 @@ impl App {
             credit_limit: input.credit_limit,
         }
         .validated()?;
-        self.write(|tx, now| {
-            customers::upsert_customer(tx, &customer, now)?;
-            let m = Mutation::CustomerUpsert {
+        self.write(|w| {
+            w.apply(Mutation::CustomerUpsert {
                 customer: customer.clone(),
-            };
-            Ok((
-                customer.clone(),
-                m,
-                DomainEvent::CustomerChanged {
-                    phone,
-                    days: Vec::new(),
-                },
-            ))
+            })?;
+            Ok(customer.clone())
         })
     }
 
@@ -83,13 +74,13 @@ impl App {
         let phone = self.parse_phone(&input.phone)?;
         let profile = self.require_profile()?;
         let id = LedgerEntryId::from_uuid(self.new_uuid());
-        self.write_once(input.request_id, "settle_balance", &input, |tx, now| {
+        self.write_once(input.request_id, "settle_balance", &input, |w| {
+            let (tx, now) = (w.tx(), w.now());
             if customers::customer(tx, &phone)?.is_none() {
                 return Err(AppError::not_found("no customer with this phone number"));
             }
             let balance = customers::balance(tx, &phone)?;
             ledger::check_settlement(balance, input.amount, &profile.currency)?;
-            let day = self.day_of(&profile, now);
             let entry = LedgerEntry {
                 id,
                 phone: phone.clone(),
@@ -100,16 +91,8 @@ impl App {
                 note: pos_core::text::clean("note", input.note.as_deref().unwrap_or(""), 200, false)?,
                 at_ms: now,
             };
-            customers::insert_entry(tx, &entry, &day)?;
-            let m = Mutation::LedgerSettle { entry };
-            Ok((
-                (),
-                m,
-                DomainEvent::CustomerChanged {
-                    phone: phone.clone(),
-                    days: vec![day],
-                },
-            ))
+            w.apply(Mutation::LedgerSettle { entry })?;
+            Ok(())
         })?;
         // `+` and the full digits is the one spelling that parses back to this exact phone
         // whatever the country: bare digits get the country code prefixed again when the

@@ -4,11 +4,11 @@ use std::sync::Arc;
 
 use pos_core::bill::{self, TaxSettings};
 use pos_core::order::NewOrder;
-use pos_core::{Discount, LineId, Order, OrderId, OrderLine, OrderStatus, Quantity, Sku};
+use pos_core::{Discount, LineId, Order, OrderId, OrderLine, OrderRecord, OrderStatus, Quantity, Sku};
 use pos_protocol::Mutation;
 use pos_store::{WriteTx, catalog, orders};
 
-use crate::cache::DomainEvent;
+use crate::app::record_in;
 use crate::views::{AddLine, BillView, ListOrders, OrdersPage};
 use crate::{App, AppError, Result};
 
@@ -18,45 +18,30 @@ pub(crate) fn load_for_write(tx: &WriteTx<'_>, id: OrderId) -> Result<Order> {
     orders::load_order(tx, id)?.ok_or_else(|| AppError::not_found(format!("order {id} does not exist")))
 }
 
-fn changed(o: &Order) -> DomainEvent {
-    DomainEvent::OrderChanged {
-        order: o.id,
-        days: vec![o.business_day.clone()],
-    }
-}
-
 impl App {
     /// Opens an order; it gets the next number of the business day on this till.
     #[tracing::instrument(skip_all, err)]
     pub fn create_order(&self, new: NewOrder) -> Result<Order> {
         let profile = self.require_profile()?;
         let id = OrderId::from_uuid(self.new_uuid());
-        self.write_once(new.request_id, "create_order", &new, |tx, now| {
-            let day = self.day_of(&profile, now);
-            let number = tx.next_counter(&format!("order_number:{day}"))?;
-            let order = Order::open(id, number as u32, &new, &profile.country_code, day.clone(), now)?;
-            orders::insert_order(tx, &order)?;
-            let m = Mutation::OrderCreate {
-                order: Box::new(order.clone()),
-            };
-            Ok((
-                order,
-                m,
-                DomainEvent::OrderCreated {
-                    order: id,
-                    days: vec![day],
-                },
-            ))
+        self.write_once(new.request_id, "create_order", &new, |w| {
+            let day = self.day_of(&profile, w.now());
+            let number = w.tx().next_counter(&format!("order_number:{day}"))?;
+            let order = Order::open(id, number as u32, &new, &profile.country_code, day, w.now())?;
+            let state = w.apply(Mutation::OrderCreate {
+                order: Box::new(order),
+            })?;
+            Ok(record_in(state, id)?.order)
         })
         .inspect(|o| tracing::info!(order_id = %o.id, number = o.number, "order opened"))
     }
 
-    /// One order with its lines and payments.
+    /// One order with its lines and payments, the bill it was paid with and any bill
+    /// that lost a race (two tills paid it).
     #[tracing::instrument(skip_all, fields(order_id = %id), err)]
-    pub fn order(&self, id: OrderId) -> Result<Arc<Order>> {
+    pub fn order(&self, id: OrderId) -> Result<Arc<OrderRecord>> {
         self.caches.order.get_or_load(&id, || {
-            self.store
-                .read(|c| Ok::<_, AppError>(orders::load_order(c, id)?))?
+            self.load_record(id)?
                 .ok_or_else(|| AppError::not_found(format!("order {id} does not exist")))
         })
     }
@@ -68,10 +53,10 @@ impl App {
         let sku = Sku::parse(&input.sku)?;
         let profile = self.require_profile()?;
         let line_id = LineId::from_uuid(self.new_uuid());
-        self.write_once(input.request_id, "add_line", &input, |tx, now| {
-            let mut order = load_for_write(tx, input.order_id)?;
+        self.write_once(input.request_id, "add_line", &input, |w| {
+            let mut order = load_for_write(w.tx(), input.order_id)?;
             order.ensure_editable()?;
-            let item = catalog::menu_item(tx, &sku)?
+            let item = catalog::menu_item(w.tx(), &sku)?
                 .ok_or_else(|| AppError::validation("sku", format!("no menu item has SKU {sku}")))?;
             let line = OrderLine::new(
                 line_id,
@@ -80,17 +65,14 @@ impl App {
                 qty,
                 input.discount,
                 input.note.as_deref().unwrap_or(""),
-                now,
+                w.now(),
             )?;
-            order.add_line(line.clone(), now)?;
-            orders::insert_line(tx, order.id, order.lines.len() - 1, &line)?;
-            orders::update_header(tx, &order)?;
-            let m = Mutation::OrderAddLine {
+            order.add_line(line.clone(), w.now())?;
+            let state = w.apply(Mutation::OrderAddLine {
                 order_id: order.id,
                 line: Box::new(line),
-            };
-            let e = changed(&order);
-            Ok((order, m, e))
+            })?;
+            Ok(record_in(state, order.id)?.order)
         })
     }
 
@@ -100,21 +82,18 @@ impl App {
     /// kitchen has the order.
     #[tracing::instrument(skip_all, fields(order_id = %order_id), err)]
     pub fn void_line(&self, order_id: OrderId, line_id: LineId, reason: &str) -> Result<Order> {
-        self.write(|tx, now| {
-            let mut order = load_for_write(tx, order_id)?;
-            let line = order.void_line(line_id, reason, now)?.clone();
-            orders::update_line(tx, &line)?;
-            orders::update_header(tx, &order)?;
-            let m = Mutation::OrderVoidLine {
+        self.write(|w| {
+            let mut order = load_for_write(w.tx(), order_id)?;
+            let line = order.void_line(line_id, reason, w.now())?.clone();
+            let state = w.apply(Mutation::OrderVoidLine {
                 order_id,
                 line_id,
                 reason: line.void.as_ref().map(|v| v.reason.clone()).unwrap_or_default(),
-                at_ms: now,
+                at_ms: w.now(),
                 voided_by: None,
                 approved_by: None,
-            };
-            let e = changed(&order);
-            Ok((order, m, e))
+            })?;
+            Ok(record_in(state, order_id)?.order)
         })
     }
 
@@ -122,19 +101,17 @@ impl App {
     #[tracing::instrument(skip_all, fields(order_id = %order_id), err)]
     pub fn set_order_discount(&self, order_id: OrderId, discount: Option<Discount>) -> Result<Order> {
         let profile = self.require_profile()?;
-        self.write(|tx, now| {
-            let mut order = load_for_write(tx, order_id)?;
-            order.set_discount(discount, now)?;
+        self.write(|w| {
+            let mut order = load_for_write(w.tx(), order_id)?;
+            order.set_discount(discount, w.now())?;
             // Refuse a discount larger than the order now, not at payment time.
             bill::calculate(&order.lines, order.discount, &TaxSettings::from(&*profile))?;
-            orders::update_header(tx, &order)?;
-            let m = Mutation::OrderSetDiscount {
+            let state = w.apply(Mutation::OrderSetDiscount {
                 order_id,
                 discount: order.discount,
-                at_ms: now,
-            };
-            let e = changed(&order);
-            Ok((order, m, e))
+                at_ms: w.now(),
+            })?;
+            Ok(record_in(state, order_id)?.order)
         })
     }
 
@@ -142,22 +119,24 @@ impl App {
     /// void). `paid` is reached by payments only.
     #[tracing::instrument(skip_all, fields(order_id = %order_id, to = %status), err)]
     pub fn set_status(&self, order_id: OrderId, status: OrderStatus) -> Result<Order> {
-        self.write(|tx, now| {
-            let mut order = load_for_write(tx, order_id)?;
-            order.set_status(status, now)?;
-            orders::update_header(tx, &order)?;
-            if status == OrderStatus::SentToKitchen {
-                for line in order.lines.iter().filter(|l| l.is_live()) {
-                    orders::update_line(tx, line)?;
-                }
-            }
-            let m = Mutation::OrderSetStatus {
+        self.write(|w| {
+            let mut order = load_for_write(w.tx(), order_id)?;
+            // Which lines this send puts in the kitchen's hands: every replica marks these.
+            let sent_lines = (status == OrderStatus::SentToKitchen).then(|| {
+                order
+                    .live_lines()
+                    .filter(|l| !l.sent_to_kitchen)
+                    .map(|l| l.id)
+                    .collect()
+            });
+            order.set_status(status, w.now())?;
+            let state = w.apply(Mutation::OrderSetStatus {
                 order_id,
                 status,
-                at_ms: now,
-            };
-            let e = changed(&order);
-            Ok((order, m, e))
+                at_ms: w.now(),
+                sent_lines,
+            })?;
+            Ok(record_in(state, order_id)?.order)
         })
     }
 
@@ -219,22 +198,28 @@ impl App {
     /// The bill of an order: computed for open orders, the stored snapshot for paid ones.
     #[tracing::instrument(skip_all, fields(order_id = %order_id), err)]
     pub fn calculate_bill(&self, order_id: OrderId) -> Result<Arc<BillView>> {
-        let order = self.order(order_id)?;
+        let record = self.order(order_id)?;
         self.caches.bill.get_or_load_if(
             &order_id,
-            |b| b.order_version == order.version,
-            || self.compute_bill(&order),
+            |b| b.order_version == record.order.version,
+            || self.compute_bill(&record),
         )
     }
 
-    pub(crate) fn compute_bill(&self, order: &Order) -> Result<BillView> {
+    /// The stored bill of a paid order; the bill computed now for any other.
+    pub(crate) fn compute_bill(&self, record: &OrderRecord) -> Result<BillView> {
+        let order = &record.order;
         if order.status == OrderStatus::Paid
-            && let Some((invoice_no, bill)) = self.store.read(|c| orders::stored_bill(c, order.id))?
+            && let Some(paid) = &record.bill
         {
-            return Ok(BillView::of(order, bill, Some(invoice_no)));
+            return Ok(BillView::of(
+                record,
+                paid.bill.clone(),
+                Some(paid.invoice_no.clone()),
+            ));
         }
         let profile = self.require_profile()?;
         let bill = bill::calculate(&order.lines, order.discount, &TaxSettings::from(&*profile))?;
-        Ok(BillView::of(order, bill, None))
+        Ok(BillView::of(record, bill, None))
     }
 }

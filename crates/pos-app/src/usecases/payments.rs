@@ -5,9 +5,9 @@ use pos_core::ledger;
 use pos_core::payment::PaymentPlan;
 use pos_core::{LedgerEntryId, Money, OrderStatus, PaymentId};
 use pos_protocol::Mutation;
-use pos_store::{customers, orders};
+use pos_store::customers;
 
-use crate::cache::DomainEvent;
+use crate::app::record_in;
 use crate::usecases::orders::load_for_write;
 use crate::views::{PaymentReceipt, RecordPayment};
 use crate::{App, AppError, Result};
@@ -30,8 +30,9 @@ impl App {
                 )
             })
             .collect();
-        self.write_once(input.request_id, "record_payment", &input, |tx, now| {
-            let mut order = load_for_write(tx, input.order_id)?;
+        self.write_once(input.request_id, "record_payment", &input, |w| {
+            let (tx, now) = (w.tx(), w.now());
+            let order = load_for_write(tx, input.order_id)?;
             let plan = PaymentPlan::new(
                 &order,
                 &input.tenders,
@@ -39,23 +40,15 @@ impl App {
                 &profile.currency,
             )?;
             let bill = &plan.bill;
-            let pay_day = self.day_of(&profile, now);
-
             let mut ledger_entries = Vec::new();
-            let mut phones = Vec::new();
             if let Some((phone, on_account)) = &plan.on_account {
                 let customer = customers::customer(tx, phone)?.ok_or_else(|| {
                     AppError::validation("customer_phone", "this customer has no account; add them first")
                 })?;
                 let balance = customers::balance(tx, phone)?;
                 ledger::check_credit(&customer, balance, *on_account, &profile.currency)?;
-                if let Some(entry) = plan.charge(&order, ids[0].1, now) {
-                    customers::insert_entry(tx, &entry, &pay_day)?;
-                    ledger_entries.push(entry);
-                }
-                phones.push(phone.clone());
+                ledger_entries.extend(plan.charge(&order, ids[0].1, now));
             }
-
             let mut payment_ids = ids.iter().map(|(p, _)| *p);
             let payments = plan.payments(
                 &order,
@@ -66,48 +59,36 @@ impl App {
                 },
                 now,
             );
-            order.add_payments(payments.clone(), bill.total, now)?;
-            for p in &payments {
-                orders::insert_payment(tx, order.id, p, &pay_day)?;
-            }
-            orders::update_header(tx, &order)?;
-            let mut invoice_no = None;
-            let mut snapshot = None;
-            if order.status == OrderStatus::Paid {
+            // The order's own rule checks what this call may do (a final order, no items).
+            let mut check = order.clone();
+            check.add_payments(payments.clone(), bill.total, now)?;
+            let invoice_no = if check.status == OrderStatus::Paid {
                 let n = tx.next_counter("invoice")?;
                 // This till's own series: numbers never collide across tills.
-                let no = format!("{}{}-{:06}", profile.invoice_prefix, tx.invoice_series()?, n);
-                orders::insert_bill(tx, order.id, &no, &pay_day, bill, now)?;
-                invoice_no = Some(no);
-                snapshot = Some(Box::new(bill.clone()));
-            }
-            let receipt = PaymentReceipt {
+                Some(format!(
+                    "{}{}-{:06}",
+                    profile.invoice_prefix,
+                    tx.invoice_series()?,
+                    n
+                ))
+            } else {
+                None
+            };
+            let state = w.apply(Mutation::PaymentRecord {
+                order_id: order.id,
+                payments: payments.clone(),
+                bill: invoice_no.is_some().then(|| Box::new(bill.clone())),
+                invoice_no: invoice_no.clone(),
+                ledger: ledger_entries,
+            })?;
+            let order = record_in(state, order.id)?.order;
+            Ok(PaymentReceipt {
                 change: payments.iter().map(|p| p.change).sum(),
                 due: (bill.total - order.amount_paid()).max(Money::ZERO),
-                payments: payments.clone(),
-                invoice_no: invoice_no.clone(),
-                order: order.clone(),
-            };
-            let mut days = vec![order.business_day.clone()];
-            if pay_day != order.business_day {
-                days.push(pay_day);
-            }
-            let m = Mutation::PaymentRecord {
-                order_id: order.id,
                 payments,
-                bill: snapshot,
                 invoice_no,
-                ledger: ledger_entries,
-            };
-            Ok((
-                receipt,
-                m,
-                DomainEvent::PaymentRecorded {
-                    order: order.id,
-                    days,
-                    phones,
-                },
-            ))
+                order,
+            })
         })
     }
 }

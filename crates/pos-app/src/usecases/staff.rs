@@ -13,7 +13,6 @@ use pos_store::staff::{self as store_staff, StaffRow};
 use pos_store::{WriteTx, orders};
 use serde::Serialize;
 
-use crate::cache::DomainEvent;
 use crate::staff::{
     MAX_FAILED_PINS, NewStaff, PIN_LOCK, Session, StaffList, StaffUpdate, StaffView, VoidLine, hash_pin,
     verify_nothing, verify_pin,
@@ -66,15 +65,17 @@ impl App {
         let (name, pin) = (staff_name(name)?, Pin::parse(pin)?);
         let hash = hash_pin(&pin)?;
         let id = StaffId::from_uuid(self.new_uuid());
-        self.write_uncached(|tx, now| {
-            if store_staff::count(tx)? > 0 {
+        self.write(|w| {
+            if store_staff::count(w.tx())? > 0 {
                 return Err(AppError::new(
                     ErrorCode::Conflict,
                     "this till already has staff: a manager adds new staff in Settings",
                 ));
             }
-            let m = insert(tx, id, name, Role::Manager, hash, now)?;
-            Ok((session_of(&m), Mutation::StaffUpsert { staff: Box::new(m) }, None))
+            let m = member(id, name, Role::Manager, hash, w.now());
+            let session = session_of(&m);
+            w.apply(Mutation::StaffUpsert { staff: Box::new(m) })?;
+            Ok(session)
         })
         .inspect(|s| tracing::info!(staff_id = %s.staff_id, "first manager created"))
     }
@@ -152,11 +153,12 @@ impl App {
             name: &name,
             role: new.role,
         };
-        self.write_once_uncached(new.request_id, "create_staff", &record, |tx, now| {
-            require_manager(tx, by)?;
-            let m = insert(tx, id, name.clone(), new.role, hash, now)?;
-            let view = StaffView::of(&m, None, now);
-            Ok((view, Mutation::StaffUpsert { staff: Box::new(m) }, None))
+        self.write_once(new.request_id, "create_staff", &record, |w| {
+            require_manager(w.tx(), by)?;
+            let m = member(id, name.clone(), new.role, hash, w.now());
+            let view = StaffView::of(&m, None, w.now());
+            w.apply(Mutation::StaffUpsert { staff: Box::new(m) })?;
+            Ok(view)
         })
         .inspect(|v| tracing::info!(staff_id = %v.id, role = %v.role, "staff created"))
     }
@@ -166,7 +168,8 @@ impl App {
     #[tracing::instrument(skip_all, fields(staff_id = %update.staff_id), err)]
     pub fn update_staff(&self, by: &Session, update: StaffUpdate) -> Result<StaffView> {
         let name = update.name.as_deref().map(staff_name).transpose()?;
-        self.write_uncached(|tx, now| {
+        self.write(|w| {
+            let (tx, now) = (w.tx(), w.now());
             require_manager(tx, by)?;
             let row = load(tx, update.staff_id)?;
             let mut m = row.member.clone();
@@ -187,9 +190,9 @@ impl App {
                 ));
             }
             m.updated_at_ms = now.max(m.updated_at_ms + 1);
-            store_staff::upsert(tx, &m)?;
             let view = StaffView::of(&m, row.locked_until_ms, now);
-            Ok((view, Mutation::StaffUpsert { staff: Box::new(m) }, None))
+            w.apply(Mutation::StaffUpsert { staff: Box::new(m) })?;
+            Ok(view)
         })
     }
 
@@ -197,15 +200,16 @@ impl App {
     #[tracing::instrument(skip_all, fields(staff_id = %staff_id), err)]
     pub fn reset_pin(&self, by: &Session, staff_id: StaffId, pin: &str) -> Result<StaffView> {
         let hash = hash_pin(&Pin::parse(pin)?)?;
-        self.write_uncached(|tx, now| {
+        self.write(|w| {
+            let (tx, now) = (w.tx(), w.now());
             require_manager(tx, by)?;
             let mut m = load(tx, staff_id)?.member;
             m.pin_hash = hash;
             m.updated_at_ms = now.max(m.updated_at_ms + 1);
-            store_staff::upsert(tx, &m)?;
-            store_staff::record_success(tx, staff_id)?;
             let view = StaffView::of(&m, None, now);
-            Ok((view, Mutation::StaffUpsert { staff: Box::new(m) }, None))
+            w.apply(Mutation::StaffUpsert { staff: Box::new(m) })?;
+            store_staff::record_success(tx, staff_id)?;
+            Ok(view)
         })
         .inspect(|_| tracing::info!("PIN reset"))
     }
@@ -227,8 +231,9 @@ impl App {
         } else {
             None
         };
-        self.write(|tx, now| {
-            let mut order = load_for_write(tx, input.order_id)?;
+        self.write(|w| {
+            let now = w.now();
+            let mut order = load_for_write(w.tx(), input.order_id)?;
             let needs = order.void_needs_approval(input.line_id);
             if needs && approved_by.is_none() {
                 return Err(approval_required());
@@ -237,21 +242,15 @@ impl App {
             let line = order
                 .void_line_by(input.line_id, &input.reason, now, Some(by.staff_id), approved_by)?
                 .clone();
-            orders::update_line(tx, &line)?;
-            orders::update_header(tx, &order)?;
-            let m = Mutation::OrderVoidLine {
+            let state = w.apply(Mutation::OrderVoidLine {
                 order_id: order.id,
                 line_id: line.id,
                 reason: line.void.as_ref().map(|v| v.reason.clone()).unwrap_or_default(),
                 at_ms: now,
                 voided_by: Some(by.staff_id),
                 approved_by,
-            };
-            let e = DomainEvent::OrderChanged {
-                order: order.id,
-                days: vec![order.business_day.clone()],
-            };
-            Ok((order, m, e))
+            })?;
+            Ok(crate::app::record_in(state, order.id)?.order)
         })
         .inspect(|_| tracing::info!(approved = approved_by.is_some(), "line voided"))
     }
@@ -300,15 +299,8 @@ pub(crate) fn require_manager(tx: &WriteTx<'_>, by: &Session) -> Result<()> {
     }
 }
 
-fn insert(
-    tx: &WriteTx<'_>,
-    id: StaffId,
-    name: String,
-    role: Role,
-    pin_hash: String,
-    now: i64,
-) -> Result<StaffMember> {
-    let m = StaffMember {
+fn member(id: StaffId, name: String, role: Role, pin_hash: String, now: i64) -> StaffMember {
+    StaffMember {
         id,
         name,
         role,
@@ -316,9 +308,7 @@ fn insert(
         active: true,
         created_at_ms: now,
         updated_at_ms: now,
-    };
-    store_staff::upsert(tx, &m)?;
-    Ok(m)
+    }
 }
 
 /// Adds a member without a session: the demo restaurant's staff, loaded on first start.
@@ -326,8 +316,10 @@ pub(crate) fn add_demo_member(app: &App, name: &str, role: Role, pin: &str) -> R
     let hash = hash_pin(&Pin::parse(pin)?)?;
     let id = StaffId::from_uuid(app.new_uuid());
     let name = staff_name(name)?;
-    app.write_uncached(|tx, now| {
-        let m = insert(tx, id, name, role, hash, now)?;
-        Ok((id, Mutation::StaffUpsert { staff: Box::new(m) }, None))
+    app.write(|w| {
+        w.apply(Mutation::StaffUpsert {
+            staff: Box::new(member(id, name, role, hash, w.now())),
+        })?;
+        Ok(id)
     })
 }

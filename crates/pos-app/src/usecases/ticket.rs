@@ -5,10 +5,10 @@
 
 use pos_core::{LineId, Order, OrderId, OrderLine, Quantity, Sku};
 use pos_protocol::Mutation;
-use pos_store::{catalog, orders};
+use pos_store::catalog;
 use serde::{Deserialize, Serialize};
 
-use crate::cache::DomainEvent;
+use crate::app::record_in;
 use crate::usecases::orders::load_for_write;
 use crate::{App, AppError, Result};
 
@@ -57,12 +57,12 @@ impl App {
             parsed.push((sku, qty, LineId::from_uuid(self.new_uuid())));
         }
         let profile = self.require_profile()?;
-        self.write_once_many(input.request_id, "add_lines", &input, |tx, now| {
-            let mut order = load_for_write(tx, input.order_id)?;
+        self.write_once(input.request_id, "add_lines", &input, |w| {
+            let mut order = load_for_write(w.tx(), input.order_id)?;
             order.ensure_editable()?;
-            let mut mutations = Vec::with_capacity(parsed.len());
+            let mut state = None;
             for ((sku, qty, line_id), typed) in parsed.iter().zip(&input.lines) {
-                let item = catalog::menu_item(tx, sku)?
+                let item = catalog::menu_item(w.tx(), sku)?
                     .ok_or_else(|| AppError::validation("sku", format!("no menu item has SKU {sku}")))?;
                 let line = OrderLine::new(
                     *line_id,
@@ -71,21 +71,18 @@ impl App {
                     *qty,
                     typed.discount,
                     typed.note.as_deref().unwrap_or(""),
-                    now,
+                    w.now(),
                 )?;
-                order.add_line(line.clone(), now)?;
-                orders::insert_line(tx, order.id, order.lines.len() - 1, &line)?;
-                mutations.push(Mutation::OrderAddLine {
+                order.add_line(line.clone(), w.now())?;
+                state = Some(w.apply(Mutation::OrderAddLine {
                     order_id: order.id,
                     line: Box::new(line),
-                });
+                })?);
             }
-            orders::update_header(tx, &order)?;
-            let e = DomainEvent::OrderChanged {
-                order: order.id,
-                days: vec![order.business_day.clone()],
-            };
-            Ok((order, mutations, Some(e)))
+            match state {
+                Some(s) => Ok(record_in(s, order.id)?.order),
+                None => Ok(order),
+            }
         })
     }
 }

@@ -55,7 +55,7 @@ fn after_every_kind_of_write_the_next_read_reflects_it() {
     });
     step("void line", &|| {
         let o = app.order(order.id).unwrap();
-        app.void_line(order.id, o.lines[1].id, "spilt").unwrap();
+        app.void_line(order.id, o.order.lines[1].id, "spilt").unwrap();
     });
     step("discount", &|| {
         app.set_order_discount(order.id, Some(Discount::Amount(m(60_00))))
@@ -74,7 +74,7 @@ fn after_every_kind_of_write_the_next_read_reflects_it() {
         pay(&app, order.id, vec![tender(PaymentMethod::Card, 425_00)]).unwrap();
     });
     assert_eq!(
-        app.order(order.id).unwrap().status,
+        app.order(order.id).unwrap().order.status,
         OrderStatus::Paid,
         "paid and served as paid"
     );
@@ -242,7 +242,7 @@ fn cache_stats_count_hits_misses_and_loads() {
     let changed = add(&app, order.id, "BV-01", "1");
     let (o_before, b_before) = (stats(&app, "order"), stats(&app, "bill"));
     assert_eq!(
-        app.order(order.id).unwrap().version,
+        app.order(order.id).unwrap().order.version,
         changed.version,
         "no stale order"
     );
@@ -391,13 +391,13 @@ fn concurrent_readers_never_keep_a_stale_answer() {
                     let o = app.order(id).unwrap();
                     // Every change in this workload bumps the version once and adds one
                     // line or one payment, so a consistent order has exactly this version.
-                    let expected = 1 + o.lines.len() + o.payments.len();
-                    if o.version as usize != expected {
+                    let expected = 1 + o.order.lines.len() + o.order.payments.len();
+                    if o.order.version as usize != expected {
                         torn.lock().push(format!(
                             "order v{} with {} lines and {} payments",
-                            o.version,
-                            o.lines.len(),
-                            o.payments.len()
+                            o.order.version,
+                            o.order.lines.len(),
+                            o.order.payments.len()
                         ));
                     }
                     let b = app.calculate_bill(id).unwrap();

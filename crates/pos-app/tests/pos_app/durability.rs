@@ -19,7 +19,7 @@ fn sales_payments_tabs_and_the_outbox_survive_a_restart() {
     add(&app, open.id, "MN-01", "2");
 
     let ids = [tab.id, cash.id, open.id];
-    let orders_before: Vec<_> = ids.iter().map(|&id| direct_order(&app, id)).collect();
+    let orders_before: Vec<_> = ids.iter().map(|&id| direct_order(&app, id).order).collect();
     let bills_before: Vec<_> = ids.iter().map(|&id| direct_bill(&app, id)).collect();
     let counts_before = counts(&app);
     let outbox_before = pending_outbox(&app);
@@ -42,13 +42,13 @@ fn sales_payments_tabs_and_the_outbox_survive_a_restart() {
     assert_eq!(app.store().device_id(), device, "the till keeps its identity");
     for (i, &id) in ids.iter().enumerate() {
         assert_eq!(
-            *app.order(id).unwrap(),
+            app.order(id).unwrap().order,
             orders_before[i],
             "order {i} is served as before"
         );
         assert_eq!(*app.calculate_bill(id).unwrap(), bills_before[i], "bill {i} too");
     }
-    assert_eq!(app.order(cash.id).unwrap().status, OrderStatus::Paid);
+    assert_eq!(app.order(cash.id).unwrap().order.status, OrderStatus::Paid);
     assert_eq!(
         app.customer_balance(ASHA_TYPED).unwrap().balance,
         m(210_00),

@@ -33,14 +33,14 @@ fn a_repeated_add_line_request_adds_one_line() {
     app.add_line(input.clone()).expect("first scan adds");
     app.add_line(input).expect("the repeated scan is answered");
     assert_eq!(
-        direct_order(&app, order.id).lines.len(),
+        direct_order(&app, order.id).order.lines.len(),
         1,
         "one scan event, one line"
     );
     let distinct = line(order.id, "MV-01", "1");
     app.add_line(distinct)
         .expect("a new action (no request id) adds another");
-    assert_eq!(direct_order(&app, order.id).lines.len(), 2);
+    assert_eq!(direct_order(&app, order.id).order.lines.len(), 2);
 }
 
 #[test]
@@ -62,7 +62,7 @@ fn a_payment_retried_after_a_lost_answer_is_recorded_once() {
         .expect("the retry gets the stored answer");
     assert_eq!(retry, first, "same receipt");
     assert_eq!(
-        direct_order(&app, order.id).payments.len(),
+        direct_order(&app, order.id).order.payments.len(),
         1,
         "one payment, not two"
     );

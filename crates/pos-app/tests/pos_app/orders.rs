@@ -48,9 +48,13 @@ fn an_order_takes_lines_voids_one_and_sends_the_rest_to_the_kitchen() {
         "a voided line is never sent to the kitchen"
     );
 
-    let stored = direct_order(&app, order.id);
+    let stored = direct_order(&app, order.id).order;
     assert_eq!(stored, sent, "what the call returned is what SQLite holds");
-    assert_eq!(*app.order(order.id).unwrap(), stored, "and what the app serves");
+    assert_eq!(
+        app.order(order.id).unwrap().order,
+        stored,
+        "and what the app serves"
+    );
     assert_eq!(
         stored.version, 5,
         "created, two lines, a void and a status change: version 5"
@@ -142,7 +146,7 @@ fn a_split_payment_in_card_and_cash_gives_change_and_pays_the_order_with_an_invo
     assert_eq!(served.status, OrderStatus::Paid);
     assert_eq!((served.paid, served.due), (m(347_00), m(0)));
     assert_eq!(served.bill, stored.1, "a paid order's bill is its snapshot");
-    assert_eq!(direct_order(&app, order.id).status, OrderStatus::Paid);
+    assert_eq!(direct_order(&app, order.id).order.status, OrderStatus::Paid);
 
     let second = dine_in(&app, "T2");
     add(&app, second.id, "BV-02", "1");
@@ -223,7 +227,7 @@ fn a_paid_order_rejects_new_lines_voids_status_changes_discounts_and_payments() 
         || pay(&app, order.id, vec![tender(PaymentMethod::Cash, 10_00)]),
     );
     assert_eq!(
-        app.order(order.id).unwrap().status,
+        app.order(order.id).unwrap().order.status,
         OrderStatus::Paid,
         "paid is final"
     );
@@ -304,7 +308,7 @@ fn an_order_discount_larger_than_the_order_is_refused() {
         app.set_order_discount(order.id, Some(Discount::Amount(m(-1))))
     });
     assert_eq!(
-        app.order(order.id).unwrap().discount,
+        app.order(order.id).unwrap().order.discount,
         None,
         "the refused discount left no trace"
     );

@@ -362,7 +362,7 @@ fn after_the_kitchen_has_it_a_cashier_needs_a_manager_pin_to_void() {
         (Some(cashier.staff_id), Some(manager.staff_id))
     );
     assert_eq!(
-        direct_order(&app, o.id).lines[0].void,
+        direct_order(&app, o.id).order.lines[0].void,
         done.lines[0].void,
         "the row records who voided and who approved"
     );

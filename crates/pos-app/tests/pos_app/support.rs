@@ -9,7 +9,7 @@ use pos_app::{
 };
 use pos_core::bill::{self, TaxComponent, TaxSettings};
 use pos_core::order::NewOrder;
-use pos_core::{Money, Order, OrderId, OrderType, PaymentMethod, Phone, Profile, Tender};
+use pos_core::{Money, Order, OrderId, OrderRecord, OrderType, PaymentMethod, Phone, Profile, Tender};
 use pos_store::{StoreError, catalog, customers, orders, outbox, summary};
 
 /// 2026-11-24 12:00 in Bengaluru (06:30 UTC): business day 2026-11-24.
@@ -314,9 +314,9 @@ pub fn refused_unchanged<T: std::fmt::Debug>(
 // ---------------------------------------------------------------------------------------
 // Direct reads: what the answer must be, computed from SQLite without the app's caches
 
-pub fn direct_order(app: &App, id: OrderId) -> Order {
+pub fn direct_order(app: &App, id: OrderId) -> OrderRecord {
     app.store()
-        .read(|c| orders::load_order(c, id))
+        .read(|c| orders::load_record(c, id))
         .expect("the order can be read")
         .expect("the order exists")
 }
@@ -331,20 +331,17 @@ pub fn direct_profile(app: &App) -> Profile {
 
 /// The bill as it must be: the stored snapshot once paid, else computed now.
 pub fn direct_bill(app: &App, id: OrderId) -> BillView {
-    let order = direct_order(app, id);
-    let stored = app
-        .store()
-        .read(|c| orders::stored_bill(c, id))
-        .expect("the bill snapshot can be read");
-    if order.status == pos_core::OrderStatus::Paid
-        && let Some((invoice_no, bill)) = stored
+    let record = direct_order(app, id);
+    if record.order.status == pos_core::OrderStatus::Paid
+        && let Some(paid) = &record.bill
     {
-        return BillView::of(&order, bill, Some(invoice_no));
+        return BillView::of(&record, paid.bill.clone(), Some(paid.invoice_no.clone()));
     }
     let profile = direct_profile(app);
+    let order = &record.order;
     let bill = bill::calculate(&order.lines, order.discount, &TaxSettings::from(&profile))
         .expect("a stored order always computes");
-    BillView::of(&order, bill, None)
+    BillView::of(&record, bill, None)
 }
 
 pub fn direct_balance(app: &App, p: &Phone) -> Money {

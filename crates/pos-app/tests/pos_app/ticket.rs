@@ -32,7 +32,11 @@ fn a_ticket_adds_every_line_with_one_outbox_row_each_in_order() {
         .expect("the ticket is added");
     assert_eq!(o.lines.len(), 3, "every line of the ticket is on the order");
     assert_eq!(o.lines[1].qty.to_string(), "2", "quantities as typed");
-    assert_eq!(direct_order(&app, order.id), o, "the answer is what SQLite holds");
+    assert_eq!(
+        direct_order(&app, order.id).order,
+        o,
+        "the answer is what SQLite holds"
+    );
     let pending = pending_outbox(&app);
     let new: Vec<_> = pending.iter().skip(before).collect();
     assert_eq!(
@@ -50,7 +54,7 @@ fn a_ticket_adds_every_line_with_one_outbox_row_each_in_order() {
         }
     }
     assert_eq!(
-        *app.order(order.id).expect("order"),
+        app.order(order.id).expect("order").order,
         o,
         "the cache serves the ticket after the write"
     );
@@ -79,7 +83,7 @@ fn a_ticket_with_one_unknown_sku_adds_nothing() {
         err.message
     );
     assert!(
-        app.order(order.id).expect("order").lines.is_empty(),
+        app.order(order.id).expect("order").order.lines.is_empty(),
         "no line was added"
     );
 }
@@ -121,7 +125,7 @@ fn a_repeated_ticket_request_adds_its_lines_once() {
     let again = app.add_lines(input).expect("the retry answers");
     assert_eq!(once, again, "the retry gets the first result");
     assert_eq!(
-        direct_order(&app, order.id).lines.len(),
+        direct_order(&app, order.id).order.lines.len(),
         2,
         "the lines were added once"
     );

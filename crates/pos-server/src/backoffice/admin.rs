@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::Principal;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// `GET /admin/cache-stats`: this instance's caches. Statistics are per instance; the
 /// values behind them are per organisation, so they reveal no other organisation's data.

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::{ApiFailure, Result, now_ms, orders, profile};
 use crate::auth::Principal;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A customer's tab: the sum of their ledger entries.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,8 +4,9 @@
 //! Reads go through the server's measured caches ([`crate::cache`]) when the instance is
 //! current for the caller's organisation. Writes use the same rules as the tills
 //! (`pos_core`'s order state machine, `payment::apply_tenders`, `bill::calculate`) and the
-//! same storage as a pushed mutation ([`crate::apply::apply`]): one PostgreSQL transaction
-//! holds the effect, the change-log row every till pulls, and the cache notification.
+//! same path as a pushed mutation ([`crate::org_tx::OrgTx`]: the sync rules, one
+//! PostgreSQL transaction for the effect, the change-log row every till pulls, and the
+//! cache notification).
 //!
 //! # Layout
 //! - [`ApiFailure`]: the one error of the back office, with a stable code and field.
@@ -14,19 +15,19 @@
 //! - [`payments`]: recording payments.
 //! - [`billing`]: customer balance, day summary, stateless bill calculation.
 //! - [`admin`]: cache statistics and clearing, health.
-//! - [`write`]: the shared write path (lock, apply, change log, notify, commit).
 
 pub mod admin;
 pub mod billing;
 pub mod orders;
 pub mod payments;
 pub mod profile;
-pub mod write;
 
 use axum::http::StatusCode;
 use pos_core::DomainError;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+use pos_protocol::sync::ErrorCode;
 
 use crate::error::{ApiError, Internal, into_response};
 
@@ -104,13 +105,13 @@ impl ApiError for ApiFailure {
             ApiFailure::Internal(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            ApiFailure::Invalid { .. } => "invalid_input",
-            ApiFailure::NotFound(_) => "not_found",
-            ApiFailure::NoProfile => "profile_missing",
-            ApiFailure::Conflict(_) => "conflict",
-            ApiFailure::Internal(_) => "internal",
+            ApiFailure::Invalid { .. } => ErrorCode::InvalidInput,
+            ApiFailure::NotFound(_) => ErrorCode::NotFound,
+            ApiFailure::NoProfile => ErrorCode::ProfileMissing,
+            ApiFailure::Conflict(_) => ErrorCode::Conflict,
+            ApiFailure::Internal(_) => ErrorCode::Internal,
         }
     }
     fn field(&self) -> Option<String> {
@@ -123,6 +124,21 @@ impl ApiError for ApiFailure {
 into_response!(ApiFailure);
 
 pub type Result<T, E = ApiFailure> = std::result::Result<T, E>;
+
+/// Applies a back-office write's mutation in `otx` exactly as a pushed one (the sync
+/// rules, decided here). The caller checked the same rules first with pos-core, so a
+/// refusal here means the stored state forbids it in a way those checks did not foresee.
+pub async fn apply(
+    otx: &mut crate::org_tx::OrgTx<'_>,
+    m: &pos_protocol::Mutation,
+) -> Result<pos_protocol::rules::State> {
+    let id = pos_core::MutationId::from_uuid(Uuid::now_v7());
+    let (effect, state) = otx.apply(id, m).await?;
+    match effect.rejection() {
+        Some(r) => Err(ApiFailure::Conflict(r.message.clone())),
+        None => Ok(state),
+    }
+}
 
 /// Parses a path or query id.
 pub fn parse_id(field: &str, s: &str) -> Result<Uuid> {

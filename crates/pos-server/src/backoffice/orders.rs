@@ -5,15 +5,17 @@
 use std::sync::Arc;
 
 use pos_core::order::NewOrder;
-use pos_core::{LineId, MenuItem, Money, Order, OrderId, OrderLine, OrderStatus, OrderType, Quantity, Sku};
+use pos_core::{
+    LineId, MenuItem, Money, Order, OrderId, OrderLine, OrderRecord, OrderStatus, OrderType, Quantity, Sku,
+};
 use pos_protocol::Mutation;
 use serde::{Deserialize, Serialize};
-use tokio_postgres::Transaction;
 use uuid::Uuid;
 
-use super::{ApiFailure, Result, now_ms, parse_id, profile, write};
+use super::{ApiFailure, Result, now_ms, parse_id, profile};
 use crate::auth::Principal;
-use crate::startup::AppState;
+use crate::org_tx::OrgTx;
+use crate::state::AppState;
 
 /// Largest page of `GET /orders`.
 pub const MAX_PAGE: u32 = 200;
@@ -31,12 +33,18 @@ pub struct OrderRow {
     /// Lines not voided.
     pub lines: u32,
     pub paid: Money,
+    /// Paid beyond the bill (two tills took payment for it, or a payment reached it after
+    /// it was voided): money to give back. Zero normally.
+    pub excess: Money,
+    /// The invoice number it was paid under.
+    pub invoice_no: Option<String>,
     pub updated_at_ms: i64,
     pub version: u32,
 }
 
 impl OrderRow {
-    fn of(o: &Order, location_id: Option<Uuid>) -> OrderRow {
+    fn of(r: &OrderRecord, location_id: Option<Uuid>) -> OrderRow {
+        let o = &r.order;
         OrderRow {
             id: *o.id.as_uuid(),
             number: o.number,
@@ -47,6 +55,8 @@ impl OrderRow {
             location_id,
             lines: o.live_lines().count() as u32,
             paid: o.amount_paid(),
+            excess: r.excess(),
+            invoice_no: r.invoice_no().map(str::to_owned),
             updated_at_ms: o.updated_at_ms,
             version: o.version,
         }
@@ -72,6 +82,8 @@ pub struct OrderQuery {
     pub limit: Option<String>,
     /// Default 0.
     pub offset: Option<String>,
+    /// `true`: only orders that need a person (paid beyond their bill: money to give back).
+    pub attention: Option<String>,
 }
 
 /// A page of orders and the number of orders matching the filter.
@@ -88,6 +100,7 @@ struct Filter {
     from: Option<String>,
     to: Option<String>,
     location: Option<Uuid>,
+    attention: bool,
     limit: u32,
     offset: u32,
 }
@@ -132,11 +145,22 @@ async fn filter(state: &AppState, who: &Principal, q: &OrderQuery) -> Result<Fil
         Some(l) => Some(location_of(state, who, l).await?),
         None => None,
     };
+    let attention = match q.attention.as_deref().map(str::trim) {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            return Err(ApiFailure::invalid(
+                "attention",
+                "attention must be true or false",
+            ));
+        }
+    };
     Ok(Filter {
         statuses,
         from,
         to,
         location,
+        attention,
         limit: number("limit", q.limit.as_deref(), 50, 1, MAX_PAGE)?,
         offset: number("offset", q.offset.as_deref(), 0, 0, 10_000_000)?,
     })
@@ -158,7 +182,7 @@ pub async fn location_of(state: &AppState, who: &Principal, id: &str) -> Result<
 pub async fn list(state: &AppState, who: &Principal, q: &OrderQuery) -> Result<OrderPage> {
     let f = filter(state, who, q).await?;
     let only_active = !f.statuses.is_empty() && f.statuses.iter().all(|s| s.is_active());
-    if only_active && f.from.is_none() && f.to.is_none() {
+    if only_active && f.from.is_none() && f.to.is_none() && !f.attention {
         let all = active(state, who).await?;
         let matching: Vec<&OrderRow> = all
             .iter()
@@ -189,11 +213,12 @@ async fn query(state: &AppState, org: Uuid, f: &Filter) -> Result<OrderPage> {
     let filter = "org_id = $1 AND ($2::text[] IS NULL OR status = ANY($2))
         AND ($3::text IS NULL OR data->>'business_day' >= $3)
         AND ($4::text IS NULL OR data->>'business_day' <= $4)
-        AND ($5::uuid IS NULL OR location_id = $5)";
+        AND ($5::uuid IS NULL OR location_id = $5)
+        AND (NOT $8 OR excess_minor > 0)";
     let total: i64 = client
         .query_one(
-            &format!("SELECT COUNT(*) FROM orders WHERE {filter}"),
-            &[&org, &statuses, &f.from, &f.to, &f.location],
+            &format!("SELECT COUNT(*) FROM orders WHERE {filter}").replace("$8", "$6"),
+            &[&org, &statuses, &f.from, &f.to, &f.location, &f.attention],
         )
         .await?
         .get(0);
@@ -208,12 +233,13 @@ async fn query(state: &AppState, org: Uuid, f: &Filter) -> Result<OrderPage> {
                 &f.location,
                 &i64::from(f.limit),
                 &i64::from(f.offset),
+                &f.attention,
             ],
         )
         .await?;
     let mut orders = Vec::with_capacity(rows.len());
     for r in rows {
-        let o: Order = serde_json::from_value(r.get(0))?;
+        let o: OrderRecord = serde_json::from_value(r.get(0))?;
         orders.push(OrderRow::of(&o, r.get(1)));
     }
     Ok(OrderPage {
@@ -238,6 +264,7 @@ async fn active(state: &AppState, who: &Principal) -> Result<Arc<Vec<OrderRow>>>
                 from: None,
                 to: None,
                 location: None,
+                attention: false,
                 limit: u32::MAX,
                 offset: 0,
             };
@@ -252,7 +279,7 @@ async fn active(state: &AppState, who: &Principal) -> Result<Arc<Vec<OrderRow>>>
                 .await?;
             let mut out = Vec::with_capacity(rows.len());
             for r in rows {
-                let o: Order = serde_json::from_value(r.get(0))?;
+                let o: OrderRecord = serde_json::from_value(r.get(0))?;
                 out.push(OrderRow::of(&o, r.get(1)));
             }
             out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -261,8 +288,9 @@ async fn active(state: &AppState, who: &Principal) -> Result<Arc<Vec<OrderRow>>>
         .await
 }
 
-/// `GET /orders/{id}`.
-pub async fn get(state: &AppState, who: &Principal, id: &str) -> Result<Arc<Order>> {
+/// `GET /orders/{id}`: the order with the bill it was paid with and any bill that lost a
+/// race (two tills paid it), and what is owed back.
+pub async fn get(state: &AppState, who: &Principal, id: &str) -> Result<Arc<OrderRecord>> {
     let id = parse_id("id", id)?;
     let org = who.org_id;
     let fresh = state.caches.is_current(org, who.data_version);
@@ -281,17 +309,6 @@ pub async fn get(state: &AppState, who: &Principal, id: &str) -> Result<Arc<Orde
             Ok(serde_json::from_value(row.get(0))?)
         })
         .await
-}
-
-pub(crate) async fn load_for_update(tx: &Transaction<'_>, org: Uuid, id: Uuid) -> Result<Order> {
-    let row = tx
-        .query_opt(
-            "SELECT data FROM orders WHERE org_id = $1 AND id = $2 FOR UPDATE",
-            &[&org, &id],
-        )
-        .await?
-        .ok_or(ApiFailure::NotFound("order"))?;
-    Ok(serde_json::from_value(row.get(0))?)
 }
 
 /// A line of an order from an outside channel: a menu item of the organisation.
@@ -371,8 +388,9 @@ pub async fn create(state: &AppState, who: &Principal, input: ChannelOrder) -> R
     };
     let org = who.org_id;
     let mut client = state.db.get().await?;
-    let tx = write::begin(&mut client, org).await?;
-    let number: i64 = tx
+    let mut otx = OrgTx::begin(&mut client, org).await?;
+    let number: i64 = otx
+        .tx()
         .query_one(
             "SELECT COALESCE(MAX((data->>'number')::bigint), 0) + 1 FROM orders
              WHERE org_id = $1 AND data->>'business_day' = $2",
@@ -404,7 +422,8 @@ pub async fn create(state: &AppState, who: &Principal, input: ChannelOrder) -> R
         other => other.into(),
     })?;
     for (i, ((sku, qty), l)) in wanted.into_iter().zip(&input.lines).enumerate() {
-        let item: MenuItem = match tx
+        let item: MenuItem = match otx
+            .tx()
             .query_opt(
                 "SELECT data FROM menu_items WHERE org_id = $1 AND sku = $2",
                 &[&org, &sku.as_str()],
@@ -439,13 +458,15 @@ pub async fn create(state: &AppState, who: &Principal, input: ChannelOrder) -> R
     let m = Mutation::OrderCreate {
         order: Box::new(order.clone()),
     };
-    let entity = write::apply_checked(&tx, org, &m).await?;
-    tx.execute(
-        "UPDATE orders SET location_id = $3 WHERE org_id = $1 AND id = $2",
-        &[&org, id.as_uuid(), &location],
-    )
-    .await?;
-    write::finish(state, tx, org, &m, &entity).await?;
+    super::apply(&mut otx, &m).await?;
+    otx.tx()
+        .execute(
+            "UPDATE orders SET location_id = $3 WHERE org_id = $1 AND id = $2",
+            &[&org, id.as_uuid(), &location],
+        )
+        .await?;
+    otx.stamped(id.as_uuid(), location);
+    otx.commit(state).await?;
     tracing::info!(%org, order = %id, channel, "order taken from an outside channel");
     Ok(order)
 }
@@ -466,16 +487,29 @@ pub async fn set_status(state: &AppState, who: &Principal, id: &str, input: Stat
     let org = who.org_id;
     let now = now_ms();
     let mut client = state.db.get().await?;
-    let tx = write::begin(&mut client, org).await?;
-    let mut order = load_for_update(&tx, org, id).await?;
+    let mut otx = OrgTx::begin(&mut client, org).await?;
+    let id = OrderId::from_uuid(id);
+    let (record, _) = otx.record(id).await?.ok_or(ApiFailure::NotFound("order"))?;
+    let mut order = record.order;
+    let sent_lines = (to == OrderStatus::SentToKitchen).then(|| {
+        order
+            .live_lines()
+            .filter(|l| !l.sent_to_kitchen)
+            .map(|l| l.id)
+            .collect()
+    });
     order.set_status(to, now)?;
     let m = Mutation::OrderSetStatus {
         order_id: order.id,
         status: to,
         at_ms: now,
+        sent_lines,
     };
-    let entity = write::apply_checked(&tx, org, &m).await?;
-    let stored = load_for_update(&tx, org, id).await?;
-    write::finish(state, tx, org, &m, &entity).await?;
-    Ok(stored)
+    let mut stored = super::apply(&mut otx, &m).await?;
+    otx.commit(state).await?;
+    stored
+        .orders
+        .remove(&id)
+        .map(|r| r.order)
+        .ok_or(ApiFailure::NotFound("order"))
 }

@@ -5,14 +5,17 @@
 use pos_core::bill::TaxSettings;
 use pos_core::ledger;
 use pos_core::payment::PaymentPlan;
-use pos_core::{LedgerEntryId, Money, Order, OrderStatus, Payment, PaymentId, PaymentMethod, Tender};
+use pos_core::{
+    LedgerEntryId, Money, Order, OrderId, OrderStatus, Payment, PaymentId, PaymentMethod, Tender,
+};
 use pos_protocol::Mutation;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{ApiFailure, Result, now_ms, orders, parse_id, profile, write};
+use super::{ApiFailure, Result, now_ms, parse_id, profile};
 use crate::auth::Principal;
-use crate::startup::AppState;
+use crate::org_tx::OrgTx;
+use crate::state::AppState;
 
 /// One tender, as text and integers so each gets a precise error.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -68,21 +71,22 @@ fn tenders(input: &[TenderInput]) -> Result<Vec<Tender>> {
 }
 
 pub async fn record(state: &AppState, who: &Principal, input: PaymentInput) -> Result<PaymentReceipt> {
-    let order_id = parse_id("order_id", &input.order_id)?;
+    let order_id = OrderId::from_uuid(parse_id("order_id", &input.order_id)?);
     let tenders = tenders(&input.tenders)?;
     let (_, profile) = profile::require(state, who).await?;
     let org = who.org_id;
     let now = now_ms();
     let mut client = state.db.get().await?;
-    let tx = write::begin(&mut client, org).await?;
-    let mut order = orders::load_for_update(&tx, org, order_id).await?;
+    let mut otx = OrgTx::begin(&mut client, org).await?;
+    let (record, _) = otx.record(order_id).await?.ok_or(ApiFailure::NotFound("order"))?;
+    let order = record.order;
     // The till's rules: final orders refused, the bill recomputed, tenders applied to what
     // is due, the on-account part and its customer (`pos_core::payment::PaymentPlan`).
     let plan = PaymentPlan::new(&order, &tenders, &TaxSettings::from(&profile), &profile.currency)?;
     let bill = &plan.bill;
     let mut ledger_entries = Vec::new();
     if let Some((phone, on_account)) = &plan.on_account {
-        let (customer, entries) = super::billing::account(&tx, org, phone).await?;
+        let (customer, entries) = super::billing::account(otx.tx(), org, phone).await?;
         let Some(customer) = customer else {
             return Err(ApiFailure::invalid(
                 "customer_phone",
@@ -99,10 +103,12 @@ pub async fn record(state: &AppState, who: &Principal, input: PaymentInput) -> R
     }
     let payments = plan.payments(&order, || PaymentId::from_uuid(Uuid::now_v7()), now);
     // The till's rule for the order's new status (and its checks: lines, final status).
-    order.add_payments(payments.clone(), bill.total, now)?;
-    let paid = order.status == OrderStatus::Paid;
+    let mut check = order.clone();
+    check.add_payments(payments.clone(), bill.total, now)?;
+    let paid = check.status == OrderStatus::Paid;
     let invoice_no = if paid {
-        let n: i64 = tx
+        let n: i64 = otx
+            .tx()
             .query_one("SELECT COUNT(*) + 1 FROM bills WHERE org_id = $1", &[&org])
             .await?
             .get(0);
@@ -112,16 +118,20 @@ pub async fn record(state: &AppState, who: &Principal, input: PaymentInput) -> R
         None
     };
     let m = Mutation::PaymentRecord {
-        order_id: order.id,
+        order_id,
         payments: payments.clone(),
         bill: paid.then(|| Box::new(bill.clone())),
         invoice_no: invoice_no.clone(),
         ledger: ledger_entries,
     };
-    let entity = write::apply_checked(&tx, org, &m).await?;
-    let stored = orders::load_for_update(&tx, org, order_id).await?;
-    write::finish(state, tx, org, &m, &entity).await?;
+    let stored = super::apply(&mut otx, &m).await?;
+    otx.commit(state).await?;
     tracing::info!(%org, order = %order_id, tenders = payments.len(), paid, "payment recorded");
+    let stored = stored
+        .orders
+        .get(&order_id)
+        .map(|r| r.order.clone())
+        .ok_or(ApiFailure::NotFound("order"))?;
     Ok(PaymentReceipt {
         change: payments.iter().map(|p| p.change).sum(),
         due: (bill.total - stored.amount_paid()).max(Money::ZERO),

@@ -7,10 +7,11 @@ use pos_protocol::Mutation;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{ApiFailure, Location, Result, write};
+use super::{ApiFailure, Location, Result};
 use crate::auth::Principal;
 use crate::cache::OrgProfile;
-use crate::startup::AppState;
+use crate::org_tx::OrgTx;
+use crate::state::AppState;
 
 /// What the tills' tax engine and the back office compute with: the money settings of the
 /// profile and the organisation's locations.
@@ -103,13 +104,14 @@ pub async fn settings(state: &AppState, who: &Principal) -> Result<BusinessSetti
 pub async fn replace(state: &AppState, who: &Principal, profile: Profile) -> Result<Profile> {
     let profile = profile.validated()?;
     let mut client = state.db.get().await?;
-    let tx = write::begin(&mut client, who.org_id).await?;
+    let mut otx = OrgTx::begin(&mut client, who.org_id).await?;
     // The route's extractor already required a manager token; `by` names a till's staff.
     let m = Mutation::ProfileUpdate {
         profile: Box::new(profile.clone()),
         by: None,
     };
-    write::commit(state, tx, who.org_id, &m).await?;
+    super::apply(&mut otx, &m).await?;
+    otx.commit(state).await?;
     tracing::info!(org = %who.org_id, principal = %who.principal, "profile replaced");
     Ok(profile)
 }
@@ -130,8 +132,9 @@ pub async fn update(state: &AppState, who: &Principal, patch: serde_json::Value)
         ));
     }
     let mut client = state.db.get().await?;
-    let tx = write::begin(&mut client, who.org_id).await?;
-    let current = tx
+    let mut otx = OrgTx::begin(&mut client, who.org_id).await?;
+    let current = otx
+        .tx()
         .query_opt(
             "SELECT data FROM profile WHERE org_id = $1 FOR UPDATE",
             &[&who.org_id],
@@ -158,7 +161,8 @@ pub async fn update(state: &AppState, who: &Principal, patch: serde_json::Value)
         profile: Box::new(profile.clone()),
         by: None,
     };
-    write::commit(state, tx, who.org_id, &m).await?;
+    super::apply(&mut otx, &m).await?;
+    otx.commit(state).await?;
     tracing::info!(org = %who.org_id, principal = %who.principal, "profile updated");
     Ok(profile)
 }

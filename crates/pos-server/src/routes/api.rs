@@ -18,7 +18,7 @@ use crate::backoffice::orders::{ChannelOrder, OrderQuery, StatusChange};
 use crate::backoffice::payments::PaymentInput;
 use crate::backoffice::{self, ApiFailure, billing, orders, payments, profile};
 use crate::error::BadBody;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// `axum::extract::Query`, but a bad query string answers with our JSON error.
 #[derive(Debug)]
@@ -116,7 +116,7 @@ async fn get_order(
     State(s): State<AppState>,
     AnyRole(p): AnyRole,
     Segment(id): Segment,
-) -> Answer<pos_core::Order> {
+) -> Answer<pos_core::OrderRecord> {
     ok(orders::get(&s, &p, &id).await?.as_ref().clone())
 }
 

@@ -35,6 +35,6 @@ async fn an_enrollment_code_works_once_and_the_token_is_stored_only_as_a_hash() 
     let again = server.http.post(&url).json(&req).send().await.unwrap();
     assert_eq!(again.status(), 403, "a used code is refused");
     let err: ErrorBody = again.json().await.unwrap();
-    assert_eq!(err.code, "bad_enrollment_code");
+    assert_eq!(err.code, pos_protocol::sync::ErrorCode::BadEnrollmentCode);
     server.stop().await;
 }

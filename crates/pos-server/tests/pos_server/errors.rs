@@ -107,6 +107,7 @@ async fn oversized_bodies_and_batches_get_413() {
             order_id: pos_core::OrderId::from_uuid(uuid::Uuid::now_v7()),
             status: pos_core::OrderStatus::Served,
             at_ms: 1,
+            sent_lines: None,
         },
     };
     let req = PushRequest {

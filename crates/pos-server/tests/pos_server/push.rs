@@ -68,7 +68,7 @@ async fn a_gap_in_seq_is_refused_with_the_expected_seq() {
     let resp = server.push(&token, &req).await;
     assert_eq!(resp.status(), 409);
     let err: ErrorBody = resp.json().await.unwrap();
-    assert_eq!(err.code, "seq_gap");
+    assert_eq!(err.code, pos_protocol::sync::ErrorCode::SeqGap);
     assert_eq!(err.expected_seq, Some(1), "the till resends from seq 1");
     server.stop().await;
 }
@@ -90,7 +90,7 @@ async fn the_same_mutation_id_with_other_content_is_refused() {
     let resp = server.push(&token, &forged).await;
     assert_eq!(resp.status(), 409);
     let err: ErrorBody = resp.json().await.unwrap();
-    assert_eq!(err.code, "mutation_conflict");
+    assert_eq!(err.code, pos_protocol::sync::ErrorCode::MutationConflict);
     server.stop().await;
 }
 
@@ -123,6 +123,7 @@ async fn an_edit_to_an_order_another_till_paid_is_rejected_and_the_queue_moves_o
             order_id: order,
             status: pos_core::OrderStatus::Void,
             at_ms: 1,
+            sent_lines: None,
         },
     };
     let mut create = stale.clone();
@@ -148,7 +149,7 @@ async fn an_edit_to_an_order_another_till_paid_is_rejected_and_the_queue_moves_o
     );
     assert!(resp.results[1].reason.as_deref().unwrap().contains("paid"));
     assert_eq!(
-        resp.results[1].order.as_ref().map(|o| o.status),
+        resp.results[1].order.as_ref().map(|o| o.order.status),
         Some(pos_core::OrderStatus::Paid),
         "the rejection carries the server's order for the till to adopt"
     );

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use pos_app::Clock;
 use pos_app::{AddLine, App, AppConfig, CustomerInput, ManualClock, RecordPayment, SettleBalance};
 use pos_core::order::NewOrder;
 use pos_core::{Discount, Money, OrderId, OrderStatus, OrderType, PaymentMethod, Percent, Tender};
@@ -87,7 +86,7 @@ async fn the_servers_day_summary_equals_the_tills_field_by_field() {
     clock.advance_ms(60_000);
     // A voided line, a 10% order discount, card.
     let b = open(&app, None, &[0, 2, 3]);
-    let line = app.order(b).expect("the order").lines[1].id;
+    let line = app.order(b).expect("the order").order.lines[1].id;
     app.void_line(b, line, "customer changed mind").expect("a void");
     app.set_order_discount(b, Some(Discount::Percent(Percent::from_bps(1000).expect("10%"))))
         .expect("a discount");
@@ -167,16 +166,10 @@ async fn the_servers_day_summary_equals_the_tills_field_by_field() {
             .json()
             .await
             .expect("a pull page");
-        let changes: Vec<_> = page
-            .changes
-            .into_iter()
-            .map(|c| (c.mutation_id, c.mutation))
-            .collect();
         other
-            .store()
-            .write(|tx| pos_store::sync::apply_pulled(tx, &changes, &page.cursor, clock.now_ms()))
+            .apply_pull(cursor.as_deref(), &page)
             .expect("the pulled batch applies");
-        cursor = Some(page.cursor);
+        cursor = Some(page.cursor.clone());
         if !page.has_more {
             break;
         }

@@ -33,6 +33,7 @@ async fn another_organisations_till_can_neither_read_nor_write_our_data() {
                 order_id: order,
                 status: pos_core::OrderStatus::Void,
                 at_ms: 1,
+                sent_lines: None,
             },
         }],
     };

@@ -28,8 +28,13 @@ fn an_order_with_lines_payments_and_its_bill_round_trips() {
                 orders::insert_line(tx, o.id, i, l)?;
             }
             orders::insert_payment(tx, o.id, &o.payments[0], DAY)?;
-            orders::update_header(tx, &o)?;
-            orders::insert_bill(tx, o.id, "T1-000001", DAY, &bill, NOW_MS)
+            orders::update_header(tx, &o, orders::Derived::default())?;
+            let paid = pos_core::PaidBill {
+                invoice_no: "T1-000001".into(),
+                bill: bill.clone(),
+                paid_at_ms: NOW_MS,
+            };
+            orders::insert_bill(tx, o.id, &paid, DAY, NOW_MS)
         })
         .unwrap();
     let back = store.read(|c| orders::load_order(c, o.id)).unwrap();

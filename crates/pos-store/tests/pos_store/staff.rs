@@ -2,7 +2,7 @@
 
 use pos_core::{MutationId, Role, StaffId, StaffMember};
 use pos_protocol::Mutation;
-use pos_store::{StoreError, staff, sync};
+use pos_store::{StoreError, records, staff};
 
 use crate::support::*;
 
@@ -72,10 +72,24 @@ fn a_pulled_staff_upsert_lands_and_keeps_the_local_lockout_state() {
     let renamed = Mutation::StaffUpsert {
         staff: Box::new(member("Ravi Kumar", 11)),
     };
-    let batch = store
-        .write(|tx| sync::apply_pulled(tx, &[(MutationId::from_uuid(new_id()), renamed)], "1", NOW_MS))
+    let env = pos_protocol::rules::Envelope {
+        id: MutationId::from_uuid(new_id()),
+        mutation: &renamed,
+    };
+    let (_, effect) = store
+        .write(|tx| {
+            records::apply(
+                tx,
+                env,
+                pos_protocol::rules::Mode::Replay { verdict: None },
+                NOW_MS,
+            )
+        })
         .unwrap();
-    assert_eq!(batch.applied, 1);
+    assert!(
+        effect.changes().is_some(),
+        "the newer member replaces the stored one"
+    );
     let row = store.read(|c| staff::get(c, m.id)).unwrap().unwrap();
     assert_eq!(row.member.name, "Ravi Kumar");
     assert_eq!(

@@ -108,6 +108,7 @@ pub fn status_mutation(o: &Order) -> Mutation {
         order_id: o.id,
         status: pos_core::OrderStatus::SentToKitchen,
         at_ms: NOW_MS,
+        sent_lines: None,
     }
 }
 

@@ -56,9 +56,7 @@ fn the_debug_form_of_an_enrollment_never_shows_the_token() {
 #[test]
 fn resetting_the_cursor_makes_the_next_pull_start_from_the_beginning() {
     let (_dir, store) = fresh();
-    store
-        .write(|tx| sync::apply_pulled(tx, &[], "v1.42", NOW_MS).map(|_| ()))
-        .unwrap();
+    store.write(|tx| sync::save_cursor(tx, "v1.42")).unwrap();
     assert_eq!(store.read(sync::cursor).unwrap().as_deref(), Some("v1.42"));
     store.write(sync::reset_cursor).unwrap();
     assert_eq!(store.read(sync::cursor).unwrap(), None);
