@@ -17,6 +17,7 @@ pub const MAX_PULL_BATCH: usize = 1000;
 
 /// One outbox row on the wire. `intent` and `payload` are [`Mutation`]'s tagged form.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushMutation {
     pub mutation_id: MutationId,
     pub seq: i64,
@@ -26,6 +27,7 @@ pub struct PushMutation {
 
 /// `POST /sync/push`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     pub protocol_version: u32,
     pub mutations: Vec<PushMutation>,
@@ -33,6 +35,7 @@ pub struct PushRequest {
 
 /// What became of one pushed mutation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PushStatus {
     /// Applied now.
@@ -44,6 +47,7 @@ pub enum PushStatus {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResult {
     pub mutation_id: MutationId,
     pub seq: i64,
@@ -58,6 +62,7 @@ pub struct PushResult {
 
 /// Answer to a push: one result per mutation, in order, and the device's last applied seq.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     pub results: Vec<PushResult>,
     pub last_seq: i64,
@@ -65,6 +70,7 @@ pub struct PushResponse {
 
 /// Query of `GET /sync/pull`. No cursor means "from the beginning".
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct PullRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
@@ -75,6 +81,7 @@ pub struct PullRequest {
 
 /// One applied mutation in the organisation's change log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     pub version: i64,
     pub mutation_id: MutationId,
@@ -83,6 +90,7 @@ pub struct Change {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     /// Opaque: send it back as is.
     pub cursor: String,
@@ -99,6 +107,7 @@ pub struct PullResponse {
 
 /// `POST /sync/enroll`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollRequest {
     pub code: String,
     pub device_name: String,
@@ -106,6 +115,7 @@ pub struct EnrollRequest {
 
 /// The device token is shown once; the server keeps only its hash.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollResponse {
     pub device_id: uuid::Uuid,
     pub token: String,
@@ -113,6 +123,7 @@ pub struct EnrollResponse {
 
 /// Every 4xx/5xx body.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
