@@ -4,13 +4,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use pos_protocol::Mutation;
 use pos_protocol::sync::{Change, MAX_PULL_BATCH, PullRequest, decode_cursor, encode_cursor};
 use uuid::Uuid;
 
+use super::api::QueryParams;
 use crate::auth::Device;
 use crate::error::{ApiError, Internal, into_response};
 use crate::startup::AppState;
@@ -35,7 +36,7 @@ into_response!(PullError);
 pub async fn pull(
     State(state): State<AppState>,
     device: Device,
-    Query(req): Query<PullRequest>,
+    QueryParams(req): QueryParams<PullRequest>,
 ) -> Result<Response, PullError> {
     let (pulled, last_seq) = pull_changes(&state, device, req).await?;
     state.metrics.pulled(pulled.page.count);
