@@ -32,6 +32,15 @@ impl ApiError for PullError {
 }
 into_response!(PullError);
 
+/// The organisation's changes after the cursor, waiting up to `wait_ms` when there are none.
+#[utoipa::path(get, path = "/sync/pull", tag = "sync",
+    security(("bearer" = [])), extensions(("x-role" = json!("device"))),
+    params(PullRequest),
+    responses(
+        (status = 200, description = "The changes after the cursor, the next cursor, and the device's \
+            last applied seq.", body = pos_protocol::sync::PullResponse),
+        Device, QueryParams<PullRequest>,
+    ))]
 #[tracing::instrument(skip_all, fields(device = %device.device_id), err)]
 pub async fn pull(
     State(state): State<AppState>,
