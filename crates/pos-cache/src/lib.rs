@@ -164,6 +164,7 @@ impl<K, V, C> std::fmt::Debug for MeasuredCache<K, V, C> {
 /// Counters of one cache at one moment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CacheStats {
     pub name: String,
     pub enabled: bool,

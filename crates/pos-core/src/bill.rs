@@ -63,6 +63,7 @@ impl From<&Profile> for TaxSettings {
 /// A component of tax as printed on the bill.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TaxComponent {
     Cgst,
@@ -86,6 +87,7 @@ impl TaxComponent {
 /// One line of the tax breakdown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaxLine {
     /// Tax class code.
     pub class: String,
@@ -100,6 +102,7 @@ pub struct TaxLine {
 /// A line of the bill.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BillLine {
     pub line_id: Option<LineId>,
     pub sku: Sku,
@@ -120,6 +123,7 @@ pub struct BillLine {
 /// A computed bill. A paid order stores this snapshot; a refund is its negation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Bill {
     pub pricing: PricingMode,
     pub lines: Vec<BillLine>,

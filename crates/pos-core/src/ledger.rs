@@ -17,6 +17,7 @@ use crate::{DomainError, Result};
 /// A customer, known by phone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Customer {
     pub phone: Phone,
     pub name: String,
@@ -39,6 +40,7 @@ impl Customer {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LedgerKind {
     /// A sale put on the customer's tab: the customer owes more.
@@ -70,6 +72,7 @@ impl LedgerKind {
 /// One entry of a customer's ledger. `amount` is always positive; `kind` gives the sign.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerEntry {
     pub id: LedgerEntryId,
     pub phone: Phone,

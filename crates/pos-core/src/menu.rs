@@ -14,6 +14,7 @@ use crate::{DomainError, Result};
 /// stored upper-case so `dal-01` and `DAL-01` are the same item.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 #[cfg_attr(feature = "ts", ts(as = "String"))]
 pub struct Sku(String);
@@ -69,6 +70,7 @@ impl From<Sku> for String {
 /// One item of the menu.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MenuItem {
     pub sku: Sku,
     pub name: String,

@@ -17,6 +17,7 @@ use crate::{DomainError, Result};
 /// An amount in the currency's minor units. Negative only in refunds and round-off lines.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Money(i64);
 
@@ -120,6 +121,7 @@ impl Sum for Money {
 /// An ISO 4217 currency and the number of decimal places of its minor unit.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Currency {
     pub code: String,
     pub exponent: u8,
@@ -153,6 +155,7 @@ impl Currency {
 /// How a value exactly halfway between two minor units is rounded.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Rounding {
     /// Halves go away from zero (2.5 -> 3, -2.5 -> -3): what Indian invoices and most
@@ -220,6 +223,7 @@ macro_rules! bps_type {
             Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
         )]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "u32"))]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(try_from = "u32", into = "u32")]
         pub struct $name(u32);
 
@@ -289,6 +293,7 @@ bps_type!(
 /// A quantity in thousandths of a unit: 1 plate is 1000, 250 g sold by the kilo is 250.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "i64", into = "i64")]
 #[cfg_attr(feature = "ts", ts(as = "i64"))]
 pub struct Quantity(i64);

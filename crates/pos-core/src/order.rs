@@ -28,6 +28,7 @@ use crate::{DomainError, Result};
 /// How the guest is served.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderType {
     DineIn,
@@ -62,6 +63,7 @@ impl OrderType {
 /// Where an order is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     Open,
@@ -146,6 +148,7 @@ impl fmt::Display for OrderStatus {
 /// A discount on a line or on the whole order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
 pub enum Discount {
     /// A percentage of the amount (basis points).
@@ -171,6 +174,7 @@ impl Discount {
 /// Why and when a line was voided.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineVoid {
     pub reason: String,
     pub at_ms: i64,
@@ -200,6 +204,7 @@ impl LineVoid {
 /// so later menu or profile edits never change an order already taken.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderLine {
     pub id: LineId,
     pub sku: Sku,
@@ -273,6 +278,7 @@ impl OrderLine {
 /// What a cashier fills in to open an order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewOrder {
     pub order_type: Option<OrderType>,
     pub table: Option<String>,
@@ -288,6 +294,7 @@ pub struct NewOrder {
 /// An order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Order {
     pub id: OrderId,
     /// Per-till, per-day number printed on tickets (`#42`).

@@ -15,6 +15,7 @@ use crate::{DomainError, Result};
 /// A normalised phone number: the country calling code and the national number, digits only.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 #[cfg_attr(feature = "ts", ts(as = "String"))]
 pub struct Phone(String);

@@ -15,6 +15,7 @@ use crate::{DomainError, Result};
 /// Whether menu prices include tax.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PricingMode {
     /// Prices are before tax; tax is added on the bill (Indian restaurants, US).
@@ -27,6 +28,7 @@ pub enum PricingMode {
 /// Where tax is rounded to a minor unit.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TaxRoundingLevel {
     /// Tax is computed on each line and rounded, then summed per class.
@@ -40,6 +42,7 @@ pub enum TaxRoundingLevel {
 /// Which half of a GST split takes the odd paisa when the tax is odd.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GstHalf {
     #[default]
@@ -50,6 +53,7 @@ pub enum GstHalf {
 /// How the tax of a class is reported.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TaxSplit {
     /// India, supply within a state: half central (CGST), half state (SGST).
@@ -64,6 +68,7 @@ pub enum TaxSplit {
 /// A tax class: every menu item names one.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaxClass {
     /// Short code menu items refer to, e.g. `GST5`.
     pub code: String,
@@ -76,6 +81,7 @@ pub struct TaxClass {
 /// The tax registration printed on invoices.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaxRegistration {
     /// `GSTIN` numbers are checked for format and check digit; other schemes only for
     /// length.
@@ -86,6 +92,7 @@ pub struct TaxRegistration {
 /// The business profile.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     pub name: String,
     pub legal_name: String,
@@ -120,6 +127,7 @@ pub struct Profile {
 /// The few fields hot paths need.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileLite {
     pub name: String,
     pub currency: Currency,

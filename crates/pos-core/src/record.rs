@@ -18,6 +18,7 @@ use crate::order::{Order, OrderStatus};
 /// A bill snapshot with the number it was printed under.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaidBill {
     pub invoice_no: String,
     pub bill: Bill,
@@ -28,6 +29,7 @@ pub struct PaidBill {
 /// An order and what it was paid with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderRecord {
     #[serde(flatten)]
     pub order: Order,

@@ -20,6 +20,7 @@ pub const PIN_MAX_DIGITS: usize = 8;
 /// What a member of staff may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Sells: orders, payments, customers, the day summary.
@@ -93,6 +94,7 @@ impl fmt::Debug for Pin {
 
 /// A member of staff as stored and synced: the PIN only as its hash.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffMember {
     pub id: StaffId,
     pub name: String,

@@ -19,6 +19,7 @@ use crate::{Bill, Money, OrderStatus, PaymentMethod, Quantity, Rounding};
 /// Count and amount per payment method.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MethodTotal {
     pub method: PaymentMethod,
     pub count: u32,
@@ -28,6 +29,7 @@ pub struct MethodTotal {
 /// The X/Z report of one business day.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DaySummary {
     /// `YYYY-MM-DD`.
     pub business_day: String,

@@ -28,6 +28,7 @@ pub const PROTOCOL_VERSION: u32 = 1;
 
 /// One write made on a till, as it travels to the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "intent", content = "payload")]
 pub enum Mutation {
     /// A new order (its header; lines follow as `order.add_line`).

@@ -18,6 +18,7 @@ pub const MAX_PULL_BATCH: usize = 1000;
 
 /// One outbox row on the wire. `intent` and `payload` are [`Mutation`]'s tagged form.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushMutation {
     pub mutation_id: MutationId,
     pub seq: i64,
@@ -27,6 +28,7 @@ pub struct PushMutation {
 
 /// `POST /sync/push`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     pub protocol_version: u32,
     pub mutations: Vec<PushMutation>,
@@ -34,6 +36,7 @@ pub struct PushRequest {
 
 /// What became of one pushed mutation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PushStatus {
     /// Applied now.
@@ -45,6 +48,7 @@ pub enum PushStatus {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResult {
     pub mutation_id: MutationId,
     pub seq: i64,
@@ -70,6 +74,7 @@ pub struct PushResult {
 
 /// Answer to a push: one result per mutation, in order, and the device's last applied seq.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     pub results: Vec<PushResult>,
     pub last_seq: i64,
@@ -77,6 +82,7 @@ pub struct PushResponse {
 
 /// Query of `GET /sync/pull`. No cursor means "from the beginning".
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct PullRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
@@ -87,6 +93,7 @@ pub struct PullRequest {
 
 /// One applied mutation in the organisation's change log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     pub version: i64,
     pub mutation_id: MutationId,
@@ -99,6 +106,7 @@ pub struct Change {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     /// Opaque: send it back as is.
     pub cursor: String,
@@ -115,6 +123,7 @@ pub struct PullResponse {
 
 /// `POST /sync/enroll`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollRequest {
     pub code: String,
     pub device_name: String,
@@ -122,6 +131,7 @@ pub struct EnrollRequest {
 
 /// The device token is shown once; the server keeps only its hash.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollResponse {
     pub device_id: uuid::Uuid,
     pub token: String,
@@ -130,6 +140,7 @@ pub struct EnrollResponse {
 /// The stable code of every error the server answers with. Clients match on these, never
 /// on messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// A push's seq is not the one after the device's last: `expected_seq` says where to
@@ -201,6 +212,7 @@ impl std::fmt::Display for ErrorCode {
 
 /// Every 4xx/5xx body.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: ErrorCode,
     pub message: String,

@@ -156,6 +156,7 @@ impl OrderChange {
 
 /// Why a mutation was refused. Stable: the tills and the back office show and count them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {
     /// The order is not known here (to the server: never pushed, or another organisation's).
@@ -191,6 +192,7 @@ impl Rejection {
 /// What the rules could not merge: applied, kept as data, and shown to people until
 /// someone acts (a refund of the excess).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Conflict {
     /// The order is paid more than its bill: two tills took payment for it, or a payment

@@ -10,7 +10,7 @@ use crate::state::AppState;
 
 /// `GET /admin/cache-stats`: this instance's caches. Statistics are per instance; the
 /// values behind them are per organisation, so they reveal no other organisation's data.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CacheReport {
     pub instance: Uuid,
     pub enabled: bool,
@@ -28,7 +28,7 @@ pub fn report(state: &AppState) -> CacheReport {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Cleared {
     pub entries_cleared: u64,
 }
@@ -41,7 +41,7 @@ pub fn clear(state: &AppState, who: &Principal) -> Cleared {
     Cleared { entries_cleared }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Health {
     pub status: String,
     pub database: bool,

@@ -18,7 +18,7 @@ use crate::auth::Principal;
 use crate::state::AppState;
 
 /// A customer's tab: the sum of their ledger entries.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Balance {
     /// E.164.
     pub phone: String,
@@ -90,7 +90,7 @@ pub(crate) async fn account<C: deadpool_postgres::GenericClient>(
 /// One business day of the organisation, or of one location: the tills' X/Z report
 /// ([`DaySummary`], computed by the same code from the rows the tills pushed) plus what
 /// only the server knows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BillingSummary {
     #[serde(flatten)]
     pub day: DaySummary,
@@ -104,11 +104,13 @@ pub struct BillingSummary {
 }
 
 /// `GET /billing/summary` query.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
     /// `YYYY-MM-DD`; default: the business day now, in the profile's time zone.
     pub day: Option<String>,
     /// A location id; default: the whole organisation.
+    #[param(value_type = Option<uuid::Uuid>)]
     pub location: Option<String>,
 }
 
@@ -230,12 +232,13 @@ async fn load_summary(
 
 /// One line of a bill to calculate: an item priced by the caller, taxed with one of the
 /// profile's tax classes.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct CalcLine {
     pub name: String,
     /// Price of one unit in minor units, inclusive or exclusive of tax as the profile says.
     pub unit_price: i64,
     /// Units, as a number or text (`2`, `"0.5"`).
+    #[schema(schema_with = crate::openapi::quantity_input)]
     pub qty: serde_json::Value,
     pub tax_class: String,
     #[serde(default)]
@@ -243,7 +246,7 @@ pub struct CalcLine {
 }
 
 /// `POST /billing/calculate-bill` body.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct CalcInput {
     pub lines: Vec<CalcLine>,
     #[serde(default)]

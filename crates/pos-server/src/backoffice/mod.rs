@@ -35,7 +35,7 @@ pub use billing::{Balance, BillingSummary};
 pub use orders::OrderRow;
 
 /// A location of the organisation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Location {
     pub id: Uuid,
     pub name: String,

@@ -21,7 +21,7 @@ use crate::state::AppState;
 pub const MAX_PAGE: u32 = 200;
 
 /// One order in a list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OrderRow {
     pub id: Uuid,
     pub number: u32,
@@ -68,7 +68,8 @@ impl OrderRow {
 }
 
 /// `GET /orders` query parameters, as text so each gets a precise error.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrderQuery {
     /// `active`, or a comma-separated list of statuses (`open,billed`).
     pub status: Option<String>,
@@ -77,17 +78,20 @@ pub struct OrderQuery {
     /// Last business day, `YYYY-MM-DD`.
     pub to: Option<String>,
     /// A location id of the organisation.
+    #[param(value_type = Option<uuid::Uuid>)]
     pub location: Option<String>,
     /// 1 to 200, default 50.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
     /// Default 0.
+    #[param(value_type = Option<u32>)]
     pub offset: Option<String>,
     /// `true`: only orders that need a person (paid beyond their bill: money to give back).
     pub attention: Option<String>,
 }
 
 /// A page of orders and the number of orders matching the filter.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OrderPage {
     pub total: u64,
     pub limit: u32,
@@ -312,24 +316,27 @@ pub async fn get(state: &AppState, who: &Principal, id: &str) -> Result<Arc<Orde
 }
 
 /// A line of an order from an outside channel: a menu item of the organisation.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ChannelLine {
     pub sku: String,
     /// Units, as a number or text (`2`, `"0.5"`).
+    #[schema(schema_with = crate::openapi::quantity_input)]
     pub qty: serde_json::Value,
     #[serde(default)]
     pub note: Option<String>,
 }
 
 /// `POST /orders` body.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ChannelOrder {
     /// The location whose tills receive the order.
+    #[schema(value_type = uuid::Uuid)]
     pub location_id: String,
     /// Where the order comes from (`swiggy`, `zomato`, `website`): 1 to 40 characters.
     pub channel: String,
     /// `dine_in`, `takeaway` or `delivery` (default `delivery`).
     #[serde(default)]
+    #[schema(value_type = Option<pos_core::OrderType>)]
     pub order_type: Option<String>,
     #[serde(default)]
     pub table: Option<String>,
@@ -472,10 +479,11 @@ pub async fn create(state: &AppState, who: &Principal, input: ChannelOrder) -> R
 }
 
 /// `PUT /orders/{id}` body.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct StatusChange {
     /// `sent_to_kitchen`, `served`, `billed`, `open` (from billed) or `void`. `paid` comes
     /// only from payments.
+    #[schema(value_type = pos_core::OrderStatus)]
     pub status: String,
 }
 

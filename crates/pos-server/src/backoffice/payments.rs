@@ -18,9 +18,10 @@ use crate::org_tx::OrgTx;
 use crate::state::AppState;
 
 /// One tender, as text and integers so each gets a precise error.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct TenderInput {
     /// `cash`, `card`, `upi` or `on_account`.
+    #[schema(value_type = pos_core::PaymentMethod)]
     pub method: String,
     /// Minor units (paise, cents), greater than zero.
     pub amount: i64,
@@ -29,14 +30,15 @@ pub struct TenderInput {
 }
 
 /// `POST /payments` body.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct PaymentInput {
+    #[schema(value_type = uuid::Uuid)]
     pub order_id: String,
     pub tenders: Vec<TenderInput>,
 }
 
 /// What a payment did.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PaymentReceipt {
     pub order: Order,
     pub payments: Vec<Payment>,

@@ -15,7 +15,7 @@ use crate::state::AppState;
 
 /// What the tills' tax engine and the back office compute with: the money settings of the
 /// profile and the organisation's locations.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct BusinessSettings {
     pub currency: pos_core::Currency,
     pub country_code: String,

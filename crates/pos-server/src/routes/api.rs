@@ -1,6 +1,6 @@
 //! The back-office REST routes: thin handlers (extract, call one `backoffice` function,
-//! map the error) and [`ROUTES`], the one list the router and the OpenAPI document are
-//! both built from.
+//! map the error), each documented by its `#[utoipa::path]` (see [`crate::openapi`]), and
+//! [`routes`], the one list the router is built from.
 
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
@@ -11,8 +11,10 @@ use axum::routing::MethodRouter;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use pos_protocol::sync::ErrorBody;
+
 use super::JsonBody;
-use crate::auth::{AdminRole, AnyRole, ManagerRole, Role};
+use crate::auth::{AdminRole, AnyRole, ManagerRole};
 use crate::backoffice::billing::{CalcInput, SummaryQuery};
 use crate::backoffice::orders::{ChannelOrder, OrderQuery, StatusChange};
 use crate::backoffice::payments::PaymentInput;
@@ -63,29 +65,72 @@ fn ok<T: Serialize>(v: T) -> Answer<T> {
     Ok(Json(v))
 }
 
+const NO_PROFILE: &str = "The organisation has no business profile yet (`profile_missing`): a till pushes \
+                          one, or a manager PUTs it.";
+
+/// Money and tax settings of the profile, and the organisation's locations.
+#[utoipa::path(get, path = "/business-settings", tag = "profile",
+    security(("bearer" = [])), extensions(("x-role" = json!("device"))),
+    responses(
+        (status = 200, description = "The settings.", body = profile::BusinessSettings),
+        AnyRole,
+        (status = 409, description = NO_PROFILE, body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, err)]
-async fn business_settings(
+pub(crate) async fn business_settings(
     State(s): State<AppState>,
     AnyRole(p): AnyRole,
 ) -> Answer<profile::BusinessSettings> {
     ok(profile::settings(&s, &p).await?)
 }
 
+/// The business profile.
+#[utoipa::path(get, path = "/business-profile", tag = "profile",
+    security(("bearer" = [])), extensions(("x-role" = json!("device"))),
+    responses(
+        (status = 200, description = "The profile.", body = pos_core::Profile),
+        AnyRole,
+        (status = 409, description = NO_PROFILE, body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, err)]
-async fn business_profile(State(s): State<AppState>, AnyRole(p): AnyRole) -> Answer<pos_core::Profile> {
+pub(crate) async fn business_profile(
+    State(s): State<AppState>,
+    AnyRole(p): AnyRole,
+) -> Answer<pos_core::Profile> {
     ok(profile::profile(&s, &p).await?)
 }
 
+/// The fields hot paths need.
+#[utoipa::path(get, path = "/business-profile/lite", tag = "profile",
+    security(("bearer" = [])), extensions(("x-role" = json!("device"))),
+    responses(
+        (status = 200, description = "Name, currency, pricing, service charge, cash rounding, country code.",
+            body = pos_core::ProfileLite),
+        AnyRole,
+        (status = 409, description = NO_PROFILE, body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, err)]
-async fn business_profile_lite(
+pub(crate) async fn business_profile_lite(
     State(s): State<AppState>,
     AnyRole(p): AnyRole,
 ) -> Answer<pos_core::ProfileLite> {
     ok(profile::lite(&s, &p).await?)
 }
 
+/// Changes the given top-level profile fields; every till pulls the result.
+#[utoipa::path(post, path = "/business-profile/update", tag = "profile",
+    security(("bearer" = [])), extensions(("x-role" = json!("manager"))),
+    request_body(content = Object,
+        description = "Some top-level fields of the profile (see `Profile`), each replacing the current value."),
+    responses(
+        (status = 200, description = "The profile after the change.", body = pos_core::Profile),
+        ManagerRole, JsonBody<serde_json::Value>,
+        (status = 409, description = NO_PROFILE, body = ErrorBody),
+        (status = 422, description = "Not an object, no field, a field the profile does not have, or a \
+            profile that would not be valid; `field` names it (`invalid_input`).", body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, err)]
-async fn business_profile_update(
+pub(crate) async fn business_profile_update(
     State(s): State<AppState>,
     ManagerRole(p): ManagerRole,
     JsonBody(patch): JsonBody<serde_json::Value>,
@@ -93,8 +138,17 @@ async fn business_profile_update(
     ok(profile::update(&s, &p, patch).await?)
 }
 
+/// Replaces the whole profile; every till pulls it.
+#[utoipa::path(put, path = "/business-profile", tag = "profile",
+    security(("bearer" = [])), extensions(("x-role" = json!("manager"))),
+    request_body = pos_core::Profile,
+    responses(
+        (status = 200, description = "The profile as stored.", body = pos_core::Profile),
+        ManagerRole, JsonBody<pos_core::Profile>,
+        (status = 422, description = "A value out of range; `field` names it (`invalid_input`).", body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, err)]
-async fn business_profile_replace(
+pub(crate) async fn business_profile_replace(
     State(s): State<AppState>,
     ManagerRole(p): ManagerRole,
     JsonBody(body): JsonBody<pos_core::Profile>,
@@ -102,8 +156,19 @@ async fn business_profile_replace(
     ok(profile::replace(&s, &p, body).await?)
 }
 
+/// Orders, filtered and paginated, with the total.
+#[utoipa::path(get, path = "/orders", tag = "orders",
+    security(("bearer" = [])), extensions(("x-role" = json!("device"))),
+    params(OrderQuery),
+    responses(
+        (status = 200, description = "A page of orders.", body = orders::OrderPage),
+        AnyRole, QueryParams<OrderQuery>,
+        (status = 404, description = "The location is not the organisation's (`not_found`).", body = ErrorBody),
+        (status = 422, description = "A status, day, limit or offset out of range; `field` names it \
+            (`invalid_input`).", body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, err)]
-async fn list_orders(
+pub(crate) async fn list_orders(
     State(s): State<AppState>,
     AnyRole(p): AnyRole,
     QueryParams(q): QueryParams<OrderQuery>,
@@ -111,8 +176,18 @@ async fn list_orders(
     ok(orders::list(&s, &p, &q).await?)
 }
 
+/// One order.
+#[utoipa::path(get, path = "/orders/{id}", tag = "orders",
+    security(("bearer" = [])), extensions(("x-role" = json!("device"))),
+    params(("id" = uuid::Uuid, Path, description = "The order's id.")),
+    responses(
+        (status = 200, description = "The order with its lines and payments, the bill it was paid with, bills that lost a race (two tills paid it) and what is owed back.", body = pos_core::OrderRecord),
+        AnyRole, Segment,
+        (status = 404, description = "No such order in the organisation (`not_found`).", body = ErrorBody),
+        (status = 422, description = "The id is not a UUID (`invalid_input`, `field` `id`).", body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, err)]
-async fn get_order(
+pub(crate) async fn get_order(
     State(s): State<AppState>,
     AnyRole(p): AnyRole,
     Segment(id): Segment,
@@ -120,8 +195,21 @@ async fn get_order(
     ok(orders::get(&s, &p, &id).await?.as_ref().clone())
 }
 
+/// An order from an outside channel; the location's tills receive it through pull.
+#[utoipa::path(post, path = "/orders", tag = "orders",
+    security(("bearer" = [])), extensions(("x-role" = json!("device"))),
+    request_body = ChannelOrder,
+    responses(
+        (status = 201, description = "The order as stored, priced from the menu.", body = pos_core::Order),
+        AnyRole, JsonBody<ChannelOrder>,
+        (status = 404, description = "The location is not the organisation's (`not_found`).", body = ErrorBody),
+        (status = 409, description = "No profile yet (`profile_missing`), or an item whose tax class the \
+            profile no longer has (`conflict`).", body = ErrorBody),
+        (status = 422, description = "No lines, an unknown SKU, a bad quantity, phone or order type; \
+            `field` names it (`invalid_input`).", body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, err)]
-async fn create_order(
+pub(crate) async fn create_order(
     State(s): State<AppState>,
     AnyRole(p): AnyRole,
     JsonBody(body): JsonBody<ChannelOrder>,
@@ -129,8 +217,22 @@ async fn create_order(
     Ok((StatusCode::CREATED, Json(orders::create(&s, &p, body).await?)))
 }
 
+/// Moves the order to a new status under the tills' state machine.
+#[utoipa::path(put, path = "/orders/{id}", tag = "orders",
+    security(("bearer" = [])), extensions(("x-role" = json!("device"))),
+    params(("id" = uuid::Uuid, Path, description = "The order's id.")),
+    request_body = StatusChange,
+    responses(
+        (status = 200, description = "The order after the change.", body = pos_core::Order),
+        AnyRole, Segment, JsonBody<StatusChange>,
+        (status = 404, description = "No such order in the organisation (`not_found`).", body = ErrorBody),
+        (status = 409, description = "The state machine forbids the step: a paid or void order, `paid` \
+            without payments, back from the kitchen (`conflict`).", body = ErrorBody),
+        (status = 422, description = "The id is not a UUID or the status is unknown (`invalid_input`).",
+            body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, err)]
-async fn update_order(
+pub(crate) async fn update_order(
     State(s): State<AppState>,
     AnyRole(p): AnyRole,
     Segment(id): Segment,
@@ -139,8 +241,23 @@ async fn update_order(
     ok(orders::set_status(&s, &p, &id, body).await?)
 }
 
+/// Records tenders against an order under the tills' payment rules.
+#[utoipa::path(post, path = "/payments", tag = "billing",
+    security(("bearer" = [])), extensions(("x-role" = json!("device"))),
+    request_body = PaymentInput,
+    responses(
+        (status = 201, description = "The order, the payments made, the change and what is still due.",
+            body = payments::PaymentReceipt),
+        AnyRole, JsonBody<PaymentInput>,
+        (status = 404, description = "No such order in the organisation (`not_found`).", body = ErrorBody),
+        (status = 409, description = "No profile yet (`profile_missing`), a paid or void order, or an \
+            on-account tender over the customer's credit limit (`conflict`).", body = ErrorBody),
+        (status = 422, description = "A bad order id, method or amount, a card or UPI tender over what is \
+            due, or an on-account tender without a known customer; `field` names it (`invalid_input`).",
+            body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, err)]
-async fn record_payment(
+pub(crate) async fn record_payment(
     State(s): State<AppState>,
     AnyRole(p): AnyRole,
     JsonBody(body): JsonBody<PaymentInput>,
@@ -148,8 +265,22 @@ async fn record_payment(
     Ok((StatusCode::CREATED, Json(payments::record(&s, &p, body).await?)))
 }
 
+/// A customer's balance.
+#[utoipa::path(get, path = "/billing/customer-balance/{phone}", tag = "billing",
+    security(("bearer" = [])), extensions(("x-role" = json!("device"))),
+    params(("phone" = String, Path,
+        description = "The phone as typed (`98450 12345`, `+91 98450-12345`); normalised with the \
+                       profile's country code.")),
+    responses(
+        (status = 200, description = "The customer's tab.", body = billing::Balance),
+        AnyRole, Segment,
+        (status = 404, description = "No customer and no ledger entry with that phone (`not_found`).",
+            body = ErrorBody),
+        (status = 409, description = NO_PROFILE, body = ErrorBody),
+        (status = 422, description = "Not a phone number (`invalid_input`, `field` `phone`).", body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, err)]
-async fn customer_balance(
+pub(crate) async fn customer_balance(
     State(s): State<AppState>,
     AnyRole(p): AnyRole,
     Segment(phone): Segment,
@@ -157,8 +288,20 @@ async fn customer_balance(
     ok(billing::customer_balance(&s, &p, &phone).await?.as_ref().clone())
 }
 
+/// One business day: orders, bills, taxes, payments.
+#[utoipa::path(get, path = "/billing/summary", tag = "billing",
+    security(("bearer" = [])), extensions(("x-role" = json!("device"))),
+    params(SummaryQuery),
+    responses(
+        (status = 200, description = "The tills' X/Z report of the day, and what only the server knows.",
+            body = billing::BillingSummary),
+        AnyRole, QueryParams<SummaryQuery>,
+        (status = 404, description = "The location is not the organisation's (`not_found`).", body = ErrorBody),
+        (status = 409, description = NO_PROFILE, body = ErrorBody),
+        (status = 422, description = "A day or location that does not parse (`invalid_input`).", body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, err)]
-async fn billing_summary(
+pub(crate) async fn billing_summary(
     State(s): State<AppState>,
     AnyRole(p): AnyRole,
     QueryParams(q): QueryParams<SummaryQuery>,
@@ -166,8 +309,19 @@ async fn billing_summary(
     ok(billing::summary(&s, &p, &q).await?.as_ref().clone())
 }
 
+/// The tills' tax engine on the given lines; stores nothing.
+#[utoipa::path(post, path = "/billing/calculate-bill", tag = "billing",
+    security(("bearer" = [])), extensions(("x-role" = json!("device"))),
+    request_body = CalcInput,
+    responses(
+        (status = 200, description = "The bill.", body = pos_core::Bill),
+        AnyRole, JsonBody<CalcInput>,
+        (status = 409, description = NO_PROFILE, body = ErrorBody),
+        (status = 422, description = "No lines, a bad price, quantity, tax class or discount; `field` \
+            names it (`invalid_input`).", body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, err)]
-async fn calculate_bill(
+pub(crate) async fn calculate_bill(
     State(s): State<AppState>,
     AnyRole(p): AnyRole,
     JsonBody(body): JsonBody<CalcInput>,
@@ -175,25 +329,55 @@ async fn calculate_bill(
     ok(billing::calculate(&s, &p, body).await?)
 }
 
+/// Per cache: hits, misses, ratio, entries, bytes, evictions, invalidations, load latency.
+#[utoipa::path(get, path = "/admin/cache-stats", tag = "operations",
+    security(("bearer" = [])), extensions(("x-role" = json!("admin"))),
+    responses(
+        (status = 200, description = "This instance's caches.", body = backoffice::admin::CacheReport),
+        AdminRole,
+    ))]
 #[tracing::instrument(skip_all)]
-async fn cache_stats(
+pub(crate) async fn cache_stats(
     State(s): State<AppState>,
     AdminRole(_): AdminRole,
 ) -> Json<backoffice::admin::CacheReport> {
     Json(backoffice::admin::report(&s))
 }
 
+/// Empties every cache of this instance and resets its statistics.
+#[utoipa::path(post, path = "/admin/cache-clear", tag = "operations",
+    security(("bearer" = [])), extensions(("x-role" = json!("admin"))),
+    responses(
+        (status = 200, description = "How many entries were dropped.", body = backoffice::admin::Cleared),
+        AdminRole,
+    ))]
 #[tracing::instrument(skip_all)]
-async fn cache_clear(State(s): State<AppState>, AdminRole(p): AdminRole) -> Json<backoffice::admin::Cleared> {
+pub(crate) async fn cache_clear(
+    State(s): State<AppState>,
+    AdminRole(p): AdminRole,
+) -> Json<backoffice::admin::Cleared> {
     Json(backoffice::admin::clear(&s, &p))
 }
 
-async fn healthz(State(s): State<AppState>) -> Response {
+/// Health: database reachable and cache listener connected.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses(
+        (status = 200, description = "The database answers.", body = backoffice::admin::Health),
+        (status = 503, description = "The database does not answer; the body says so.",
+            body = backoffice::admin::Health),
+    ))]
+pub(crate) async fn healthz(State(s): State<AppState>) -> Response {
     let (status, body) = backoffice::admin::health(&s).await;
     (status, Json(body)).into_response()
 }
 
-async fn metrics(State(s): State<AppState>) -> Response {
+/// Prometheus text: caches, request latency, sync, database pool.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses(
+        (status = 200, description = "The Prometheus text exposition format.", body = String,
+            content_type = "text/plain; version=0.0.4"),
+    ))]
+pub(crate) async fn metrics(State(s): State<AppState>) -> Response {
     (
         [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         crate::metrics::render(&s),
@@ -201,374 +385,59 @@ async fn metrics(State(s): State<AppState>) -> Response {
         .into_response()
 }
 
-async fn openapi() -> Json<serde_json::Value> {
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document.", body = Object)))]
+pub(crate) async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(crate::openapi::document())
 }
 
-/// What the OpenAPI document says about a route.
+/// A route the router serves. Its documentation is the handler's `#[utoipa::path]`;
+/// `tests/pos_server/openapi.rs` checks that the document has exactly these routes.
 #[derive(Clone, Debug)]
 pub struct RouteDoc {
     pub method: Method,
     /// axum syntax (`/orders/{id}`), which is also OpenAPI's.
     pub path: &'static str,
-    pub summary: &'static str,
-    /// The least role that may call it; `None`: no token needed.
-    pub role: Option<Role>,
-    pub request: Option<&'static str>,
-    pub response: &'static str,
-    /// The success status.
-    pub status: u16,
-    /// `(name, in, required, description)`.
-    pub params: &'static [(&'static str, &'static str, bool, &'static str)],
-    /// Error statuses this route can answer (all with the one error body).
-    pub errors: &'static [u16],
 }
 
-/// Every route of the server with its handler and its documentation. The router
-/// ([`crate::startup::router`]) and the OpenAPI document ([`crate::openapi::document`])
-/// are both built from this list, so they cannot drift apart.
+/// Every route of the server with its handler: the list the router
+/// ([`crate::startup::router`]) is built from.
 pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
     use axum::routing::{get, post, put};
-    const AUTH: &[u16] = &[400, 401, 403, 404, 409, 413, 415, 422, 503];
-    const READ: &[u16] = &[400, 401, 404, 409, 422, 503];
-    let doc = move |method: Method,
-                    path: &'static str,
-                    summary: &'static str,
-                    role: Option<Role>,
-                    request: Option<&'static str>,
-                    response: &'static str,
-                    errors: &'static [u16]| RouteDoc {
-        method,
-        path,
-        summary,
-        role,
-        request,
-        response,
-        status: 200,
-        params: &[],
-        errors,
+    let route = |method: Method, path: &'static str, handler: MethodRouter<AppState>| {
+        (RouteDoc { method, path }, handler)
     };
     vec![
-        (
-            doc(
-                Method::GET,
-                "/health",
-                "Liveness (plain text `ok`).",
-                None,
-                None,
-                "Text",
-                &[],
-            ),
-            get(super::health),
-        ),
-        (
-            doc(
-                Method::GET,
-                "/healthz",
-                "Health: database reachable and cache listener connected.",
-                None,
-                None,
-                "Health",
-                &[503],
-            ),
-            get(healthz),
-        ),
-        (
-            doc(
-                Method::GET,
-                "/metrics",
-                "Prometheus text: caches, request latency, sync, database pool.",
-                None,
-                None,
-                "Text",
-                &[],
-            ),
-            get(metrics),
-        ),
-        (
-            doc(
-                Method::GET,
-                "/openapi.json",
-                "This document.",
-                None,
-                None,
-                "Object",
-                &[],
-            ),
-            get(openapi),
-        ),
-        (
-            doc(
-                Method::POST,
-                "/sync/enroll",
-                "A one-time enrollment code becomes a device token (shown once).",
-                None,
-                Some("EnrollRequest"),
-                "EnrollResponse",
-                &[400, 403, 413, 415, 422, 503],
-            ),
-            post(super::enroll::enroll),
-        ),
-        (
-            doc(
-                Method::POST,
-                "/sync/push",
-                "A till pushes its outbox; each mutation applied exactly once.",
-                Some(Role::Device),
-                Some("PushRequest"),
-                "PushResponse",
-                &[400, 401, 409, 413, 415, 503],
-            ),
-            post(super::push::push),
-        ),
-        (
-            RouteDoc {
-                params: &[
-                    ("cursor", "query", false, "Opaque cursor from the previous pull."),
-                    (
-                        "wait_ms",
-                        "query",
-                        false,
-                        "Long-poll up to this many ms (server bound 25 s).",
-                    ),
-                ],
-                ..doc(
-                    Method::GET,
-                    "/sync/pull",
-                    "The organisation's changes after the cursor (long-poll).",
-                    Some(Role::Device),
-                    None,
-                    "PullResponse",
-                    &[400, 401, 503],
-                )
-            },
-            get(super::pull::pull),
-        ),
-        (
-            doc(
-                Method::GET,
-                "/business-settings",
-                "Money and tax settings of the profile, and the locations.",
-                Some(Role::Device),
-                None,
-                "BusinessSettings",
-                READ,
-            ),
-            get(business_settings),
-        ),
-        (
-            doc(
-                Method::GET,
-                "/business-profile",
-                "The business profile.",
-                Some(Role::Device),
-                None,
-                "Profile",
-                READ,
-            ),
-            get(business_profile),
-        ),
-        (
-            doc(
-                Method::GET,
-                "/business-profile/lite",
-                "The fields hot paths need.",
-                Some(Role::Device),
-                None,
-                "ProfileLite",
-                READ,
-            ),
-            get(business_profile_lite),
-        ),
-        (
-            doc(
-                Method::POST,
-                "/business-profile/update",
-                "Changes the given top-level profile fields; every till pulls the result.",
-                Some(Role::Manager),
-                Some("ProfilePatch"),
-                "Profile",
-                AUTH,
-            ),
+        route(Method::GET, "/health", get(super::health)),
+        route(Method::GET, "/healthz", get(healthz)),
+        route(Method::GET, "/metrics", get(metrics)),
+        route(Method::GET, "/openapi.json", get(openapi)),
+        route(Method::POST, "/sync/enroll", post(super::enroll::enroll)),
+        route(Method::POST, "/sync/push", post(super::push::push)),
+        route(Method::GET, "/sync/pull", get(super::pull::pull)),
+        route(Method::GET, "/business-settings", get(business_settings)),
+        route(Method::GET, "/business-profile", get(business_profile)),
+        route(Method::GET, "/business-profile/lite", get(business_profile_lite)),
+        route(
+            Method::POST,
+            "/business-profile/update",
             post(business_profile_update),
         ),
-        (
-            doc(
-                Method::PUT,
-                "/business-profile",
-                "Replaces the whole profile; every till pulls it.",
-                Some(Role::Manager),
-                Some("Profile"),
-                "Profile",
-                AUTH,
-            ),
-            put(business_profile_replace),
-        ),
-        (
-            RouteDoc {
-                params: &[
-                    (
-                        "status",
-                        "query",
-                        false,
-                        "`active` or a comma-separated list of statuses.",
-                    ),
-                    ("from", "query", false, "First business day, YYYY-MM-DD."),
-                    ("to", "query", false, "Last business day, YYYY-MM-DD."),
-                    ("location", "query", false, "A location id of the organisation."),
-                    ("limit", "query", false, "1 to 200, default 50."),
-                    ("offset", "query", false, "Default 0."),
-                ],
-                ..doc(
-                    Method::GET,
-                    "/orders",
-                    "Orders, filtered and paginated, with the total.",
-                    Some(Role::Device),
-                    None,
-                    "OrderPage",
-                    READ,
-                )
-            },
-            get(list_orders),
-        ),
-        (
-            RouteDoc {
-                params: &[("id", "path", true, "The order's id (UUID).")],
-                ..doc(
-                    Method::GET,
-                    "/orders/{id}",
-                    "One order.",
-                    Some(Role::Device),
-                    None,
-                    "Order",
-                    READ,
-                )
-            },
-            get(get_order),
-        ),
-        (
-            RouteDoc {
-                status: 201,
-                ..doc(
-                    Method::POST,
-                    "/orders",
-                    "An order from an outside channel; the location's tills receive it through pull.",
-                    Some(Role::Device),
-                    Some("ChannelOrder"),
-                    "Order",
-                    AUTH,
-                )
-            },
-            post(create_order),
-        ),
-        (
-            RouteDoc {
-                params: &[("id", "path", true, "The order's id (UUID).")],
-                ..doc(
-                    Method::PUT,
-                    "/orders/{id}",
-                    "Moves the order to a new status under the tills' state machine.",
-                    Some(Role::Device),
-                    Some("StatusChange"),
-                    "Order",
-                    AUTH,
-                )
-            },
-            put(update_order),
-        ),
-        (
-            RouteDoc {
-                status: 201,
-                ..doc(
-                    Method::POST,
-                    "/payments",
-                    "Records tenders against an order under the tills' payment rules.",
-                    Some(Role::Device),
-                    Some("PaymentInput"),
-                    "PaymentReceipt",
-                    AUTH,
-                )
-            },
-            post(record_payment),
-        ),
-        (
-            RouteDoc {
-                params: &[(
-                    "phone",
-                    "path",
-                    true,
-                    "The phone as typed; normalised with the profile's country code.",
-                )],
-                ..doc(
-                    Method::GET,
-                    "/billing/customer-balance/{phone}",
-                    "A customer's balance.",
-                    Some(Role::Device),
-                    None,
-                    "Balance",
-                    READ,
-                )
-            },
+        route(Method::PUT, "/business-profile", put(business_profile_replace)),
+        route(Method::GET, "/orders", get(list_orders)),
+        route(Method::GET, "/orders/{id}", get(get_order)),
+        route(Method::POST, "/orders", post(create_order)),
+        route(Method::PUT, "/orders/{id}", put(update_order)),
+        route(Method::POST, "/payments", post(record_payment)),
+        route(
+            Method::GET,
+            "/billing/customer-balance/{phone}",
             get(customer_balance),
         ),
-        (
-            RouteDoc {
-                params: &[
-                    ("day", "query", false, "Business day, YYYY-MM-DD; default today."),
-                    (
-                        "location",
-                        "query",
-                        false,
-                        "A location id; default the whole organisation.",
-                    ),
-                ],
-                ..doc(
-                    Method::GET,
-                    "/billing/summary",
-                    "One business day: orders, bills, taxes, payments.",
-                    Some(Role::Device),
-                    None,
-                    "BillingSummary",
-                    READ,
-                )
-            },
-            get(billing_summary),
-        ),
-        (
-            doc(
-                Method::POST,
-                "/billing/calculate-bill",
-                "The tills' tax engine on the given lines; stores nothing.",
-                Some(Role::Device),
-                Some("CalcInput"),
-                "Bill",
-                AUTH,
-            ),
-            post(calculate_bill),
-        ),
-        (
-            doc(
-                Method::GET,
-                "/admin/cache-stats",
-                "Per cache: hits, misses, ratio, entries, bytes, evictions, invalidations, load latency.",
-                Some(Role::Admin),
-                None,
-                "CacheReport",
-                &[401, 403, 503],
-            ),
-            get(cache_stats),
-        ),
-        (
-            doc(
-                Method::POST,
-                "/admin/cache-clear",
-                "Empties every cache of this instance and resets its statistics.",
-                Some(Role::Admin),
-                None,
-                "Cleared",
-                &[401, 403, 503],
-            ),
-            post(cache_clear),
-        ),
+        route(Method::GET, "/billing/summary", get(billing_summary)),
+        route(Method::POST, "/billing/calculate-bill", post(calculate_bill)),
+        route(Method::GET, "/admin/cache-stats", get(cache_stats)),
+        route(Method::POST, "/admin/cache-clear", post(cache_clear)),
     ]
 }

@@ -77,6 +77,9 @@ fn has_escaped_nul(json: &[u8]) -> bool {
     false
 }
 
+/// Liveness: the process answers (plain text `ok`).
+#[utoipa::path(get, path = "/health", tag = "operations",
+    responses((status = 200, description = "`ok`.", body = String, content_type = "text/plain")))]
 pub async fn health() -> &'static str {
     "ok"
 }
