@@ -2,6 +2,7 @@
 //! PIN lockout, manager approval of voids, the idle lock, an on-account sale and its
 //! settlement, orders paging, and a malformed phone. Screenshots go to `target/e2e/`.
 
+use pos_app::Actor;
 use serde_json::json;
 
 use crate::webdriver::{CASHIER, MANAGER, Till, WAIT, digits, wait_until};
@@ -270,7 +271,7 @@ fn a_till_without_staff_asks_for_its_first_manager() {
         let mut config = pos_app::AppConfig::new(data.path().join("till.db"));
         config.load_demo = false;
         let app = pos_app::App::open(config).expect("a bare till opens");
-        app.update_profile(pos_app::demo::demo_profile())
+        app.update_profile(Actor::System, pos_app::demo::demo_profile())
             .expect("a profile");
         app.import_menu(pos_app::demo::demo_menu()).expect("a menu");
     }
