@@ -5,8 +5,8 @@
 //! Arguments are named in snake_case on both sides (`rename_all`), the same names the
 //! Rust views use, so the UI sends `{order_id}` and never has to translate.
 
-use pos_app::Need;
 use pos_app::staff::{Approval, VoidLine};
+use pos_app::{Actor, Need};
 use pos_app::{
     AddLine, App, AppError, BillView, CacheReport, ClearReport, CustomerBalance, DaySummary, ListOrders,
     OrdersPage, PaymentReceipt, RecordPayment, SettleBalance, WarmUpReport,
@@ -48,7 +48,7 @@ pub async fn profile_lite(till: State<'_, Till>) -> Reply<ProfileLite> {
 pub async fn update_profile(till: State<'_, Till>, profile: Profile) -> Reply<Profile> {
     let by = till.session(Need::Manager)?;
     blocking(&till, move |a| {
-        a.update_profile_by(&by, profile).map(|p| (*p).clone())
+        a.update_profile(Actor::Staff(&by), profile).map(|p| (*p).clone())
     })
     .await
 }
@@ -95,7 +95,7 @@ pub async fn void_line(
         reason,
         approver,
     };
-    blocking(&till, move |a| a.void_line_by(&by, input)).await
+    blocking(&till, move |a| a.void_line(Actor::Staff(&by), input)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -14,6 +14,9 @@
 //! - [`sync`]: sync commands (status, enroll, push now, disconnect, rejections) and the
 //!   start of the sync driver when the till is enrolled.
 //! - [`backups`]: backup commands and the daily backup task.
+//! - [`COMMANDS`]: every registered command, declared once with the handler; its
+//!   argument and result types are generated into `ui/src/generated/commands.ts` by the
+//!   `typescript` test.
 
 pub mod access;
 pub mod backups;
@@ -21,6 +24,8 @@ pub mod commands;
 pub mod staff;
 pub mod state;
 pub mod sync;
+#[cfg(test)]
+mod typescript;
 
 use std::path::PathBuf;
 
@@ -28,47 +33,64 @@ use tauri::{Manager, Runtime};
 
 pub use state::Till;
 
+/// Declares the till's commands once: the handler tauri dispatches to ([`handler`]) and
+/// [`COMMANDS`], the same list as data, which the access table's test and the
+/// TypeScript generator (`typescript.rs`, writing `ui/src/generated/commands.ts`) read, so
+/// a command registered here is also one the rules and the UI's types know.
+macro_rules! commands {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        /// Every command the UI may invoke, as `(module, name)`, in registration order.
+        pub const COMMANDS: &[(&str, &str)] = &[$((stringify!($module), stringify!($name))),*];
+
+        fn handler<R: Runtime>() -> fn(tauri::ipc::Invoke<R>) -> bool {
+            tauri::generate_handler![$($module::$name),*]
+        }
+    };
+}
+
+commands![
+    commands::profile,
+    commands::profile_lite,
+    commands::update_profile,
+    commands::list_menu,
+    commands::create_order,
+    commands::get_order,
+    commands::add_line,
+    commands::void_line,
+    commands::set_order_discount,
+    commands::set_status,
+    commands::list_orders,
+    commands::calculate_bill,
+    commands::record_payment,
+    commands::customer_balance,
+    commands::settle_balance,
+    commands::billing_summary,
+    commands::cache_stats,
+    commands::clear_cache,
+    commands::warm_up,
+    sync::sync_status,
+    sync::sync_enroll,
+    sync::sync_push_now,
+    sync::sync_disconnect,
+    sync::sync_rejections,
+    sync::acknowledge_rejection,
+    backups::backup_now,
+    backups::list_backups,
+    staff::list_staff,
+    staff::login,
+    staff::create_first_manager,
+    staff::session,
+    staff::lock,
+    staff::touch,
+    staff::create_staff,
+    staff::update_staff,
+    staff::reset_pin,
+];
+
 /// Registers the commands on `builder`; the caller adds the state (a [`Till`]). Every
 /// invoke passes [`access::check`] first: a refused one never reaches its command.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    let handler: fn(tauri::ipc::Invoke<R>) -> bool = tauri::generate_handler![
-        commands::profile,
-        commands::profile_lite,
-        commands::update_profile,
-        commands::list_menu,
-        commands::create_order,
-        commands::get_order,
-        commands::add_line,
-        commands::void_line,
-        commands::set_order_discount,
-        commands::set_status,
-        commands::list_orders,
-        commands::calculate_bill,
-        commands::record_payment,
-        commands::customer_balance,
-        commands::settle_balance,
-        commands::billing_summary,
-        commands::cache_stats,
-        commands::clear_cache,
-        commands::warm_up,
-        sync::sync_status,
-        sync::sync_enroll,
-        sync::sync_push_now,
-        sync::sync_disconnect,
-        sync::sync_rejections,
-        sync::acknowledge_rejection,
-        backups::backup_now,
-        backups::list_backups,
-        staff::list_staff,
-        staff::login,
-        staff::create_first_manager,
-        staff::session,
-        staff::lock,
-        staff::touch,
-        staff::create_staff,
-        staff::update_staff,
-        staff::reset_pin,
-    ];
+    let handler = handler::<R>();
     builder.invoke_handler(move |invoke| match access::check(&invoke) {
         Ok(()) => handler(invoke),
         Err(e) => {

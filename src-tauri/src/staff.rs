@@ -4,7 +4,7 @@
 //! [`Till::lock`] and pass it to pos-app, which checks the role again against the database.
 
 use pos_app::staff::{NewStaff, SessionState, StaffList, StaffUpdate, StaffView};
-use pos_app::{AppError, Need, Session};
+use pos_app::{Actor, AppError, Need, Session};
 use pos_core::StaffId;
 use tauri::State;
 
@@ -66,19 +66,19 @@ pub fn touch() {}
 #[tracing::instrument(skip_all, err)]
 pub async fn create_staff(till: State<'_, Till>, new: NewStaff) -> Reply<StaffView> {
     let by = till.session(Need::Manager)?;
-    blocking(&till, move |a| a.create_staff(&by, new)).await
+    blocking(&till, move |a| a.create_staff(Actor::Staff(&by), new)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip_all, err)]
 pub async fn update_staff(till: State<'_, Till>, update: StaffUpdate) -> Reply<StaffView> {
     let by = till.session(Need::Manager)?;
-    blocking(&till, move |a| a.update_staff(&by, update)).await
+    blocking(&till, move |a| a.update_staff(Actor::Staff(&by), update)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip_all, err)]
 pub async fn reset_pin(till: State<'_, Till>, staff_id: StaffId, pin: String) -> Reply<StaffView> {
     let by = till.session(Need::Manager)?;
-    blocking(&till, move |a| a.reset_pin(&by, staff_id, &pin)).await
+    blocking(&till, move |a| a.reset_pin(Actor::Staff(&by), staff_id, &pin)).await
 }

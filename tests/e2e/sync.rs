@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use pos_app::Actor;
 use pos_app::{AddLine, App, AppConfig, RecordPayment};
 use pos_core::order::NewOrder;
 use pos_core::{OrderType, PaymentMethod, Tender};
@@ -115,7 +116,7 @@ struct Till {
 fn till() -> Till {
     let dir = tempfile::tempdir().expect("tempdir");
     let app = App::open(AppConfig::new(dir.path().join("till.db"))).expect("a till opens");
-    app.update_profile(pos_app::demo::demo_profile())
+    app.update_profile(Actor::System, pos_app::demo::demo_profile())
         .expect("profile");
     app.import_menu(pos_app::demo::demo_menu()).expect("menu");
     Till {

@@ -1,7 +1,7 @@
 // The till's lock: the idle timer, the lock button, and what happens when any command
 // answers `locked`. The backend enforces the lock (every command needs a session); this
 // module only keeps the screen in step with it.
-import { lockedHook } from "./api";
+import { lockedHook } from "./ipc";
 import { h } from "./dom";
 import { current, idleExpired, shouldTouch } from "./session";
 import { showLogin, loginShown } from "./screens/login";

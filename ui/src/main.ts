@@ -110,6 +110,9 @@ async function start(): Promise<void> {
     await loadShared();
   } catch (e) {
     const err = e as AppError;
+    // The session ended between `session` and the first reads: `call` has put the login
+    // screen up, and the login starts the till again. No error page under it.
+    if (err.code === "locked") return;
     replace(app, h("div", { class: "boot error" }, h("h1", {}, "The till could not start"), h("p", {}, err.message), h("button", { class: "primary", onclick: () => void start() }, "Try again")));
     return;
   }

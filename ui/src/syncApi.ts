@@ -1,6 +1,7 @@
-// Typed wrappers over the sync and backup commands (src-tauri/src/sync.rs, backups.rs).
-import { invoke } from "@tauri-apps/api/core";
-import { toAppError } from "./api";
+// Wrappers over the sync and backup commands (src-tauri/src/sync.rs, backups.rs), through
+// ipc.ts's `call` like every command: the badge polls sync_status every 3 s, so a till that
+// locked itself in the backend shows the login screen within a poll.
+import { call } from "./ipc";
 
 // The shapes are generated from the Rust types (ui/src/generated, checked by the Rust tests).
 import type { BackupInfo, BackupReport } from "./generated/pos_app";
@@ -9,23 +10,15 @@ import type { Connectivity, SyncView } from "./generated/pos_sync";
 export type { BackupInfo, BackupReport, Rejection, SyncView };
 export type SyncState = Connectivity;
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
-  try {
-    return await invoke<T>(cmd, args);
-  } catch (e) {
-    throw toAppError(e);
-  }
-}
-
 export const syncApi = {
-  status: () => call<SyncView>("sync_status"),
-  enroll: (serverUrl: string, code: string) => call<SyncView>("sync_enroll", { server_url: serverUrl, code }),
-  pushNow: () => call<SyncView>("sync_push_now"),
-  disconnect: () => call<SyncView>("sync_disconnect"),
-  rejections: () => call<Rejection[]>("sync_rejections"),
-  acknowledge: (mutationId: string) => call<Rejection>("acknowledge_rejection", { mutation_id: mutationId }),
-  backupNow: () => call<BackupReport>("backup_now"),
-  listBackups: () => call<BackupInfo[]>("list_backups"),
+  status: () => call("sync_status"),
+  enroll: (serverUrl: string, code: string) => call("sync_enroll", { server_url: serverUrl, code }),
+  pushNow: () => call("sync_push_now"),
+  disconnect: () => call("sync_disconnect"),
+  rejections: () => call("sync_rejections"),
+  acknowledge: (mutationId: string) => call("acknowledge_rejection", { mutation_id: mutationId }),
+  backupNow: () => call("backup_now"),
+  listBackups: () => call("list_backups"),
 };
 
 /** What a badge says for a state: a word and an outbox count when there is one. */

@@ -10,9 +10,10 @@ use pos_core::{
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::staff::NewStaff;
 use crate::usecases::catalog::MenuItemInput;
 use crate::views::{AddLine, CustomerInput, RecordPayment, SettleBalance};
-use crate::{App, AppError, Result};
+use crate::{Actor, App, AppError, Result};
 
 /// GSTIN of the demo (Karnataka, state code 29), with a computed check character.
 pub fn demo_gstin() -> String {
@@ -269,10 +270,18 @@ pub const DEMO_STAFF: &[(&str, pos_core::Role, &str)] = &[
 /// the menu, customers, a few on-account sales and a settlement, and two open tables.
 pub fn load_demo(app: &App) -> Result<()> {
     let _span = tracing::info_span!("load_demo").entered();
-    app.update_profile(demo_profile())?;
+    app.update_profile(Actor::System, demo_profile())?;
     app.import_menu(demo_menu())?;
     for (name, role, pin) in DEMO_STAFF {
-        crate::usecases::staff::add_demo_member(app, name, *role, pin)?;
+        app.create_staff(
+            Actor::System,
+            NewStaff {
+                name: (*name).into(),
+                role: *role,
+                pin: (*pin).into(),
+                request_id: None,
+            },
+        )?;
     }
     for (phone, name, limit) in DEMO_CUSTOMERS {
         app.upsert_customer(CustomerInput {

@@ -47,7 +47,7 @@ pub use error::{AppError, ErrorCode, Result};
 pub use pos_store::orders::OrderSummary;
 pub use pos_store::rejections::Rejection;
 pub use pos_store::summary::{DaySummary, MethodTotal};
-pub use staff::{Need, Session, TillLock};
+pub use staff::{Actor, Need, Session, TillLock};
 pub use usecases::sync::{Adoption, Applied, Settlement};
 pub use usecases::ticket::{AddLines, TicketLine};
 pub use views::*;

@@ -85,6 +85,39 @@ impl Session {
     }
 }
 
+/// Who a use case acts for. A use case that a staff rule governs has one entry point that
+/// takes the actor (`void_line(actor, ..)`, `update_profile(actor, ..)`): the permission
+/// is an argument, never an ungated twin beside a gated one, so no caller reaches the
+/// ungated path by picking the other name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor<'a> {
+    /// A member of staff logged in at the till. Their role is checked again against the
+    /// database (a manager demoted mid-session loses the rights at once) and their id is
+    /// recorded on what they change.
+    Staff(&'a Session),
+    /// The till's own automation, not a person: the demo loader, imports, the replayed
+    /// workload, benchmarks and tests that are not about staff rules. No staff rule
+    /// applies and nobody is recorded. The desktop never acts as it: every command acts
+    /// as the session ([`TillLock`]).
+    System,
+}
+
+impl<'a> Actor<'a> {
+    /// The member to record, if a person acts.
+    pub fn staff_id(self) -> Option<StaffId> {
+        match self {
+            Actor::Staff(s) => Some(s.staff_id),
+            Actor::System => None,
+        }
+    }
+}
+
+impl<'a> From<&'a Session> for Actor<'a> {
+    fn from(s: &'a Session) -> Self {
+        Actor::Staff(s)
+    }
+}
+
 /// A member as the till shows them: never the hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -174,7 +207,7 @@ impl std::fmt::Debug for Approval {
     }
 }
 
-/// `void_line_by` input.
+/// `void_line` input.
 #[derive(Clone, Debug, Deserialize)]
 pub struct VoidLine {
     pub order_id: pos_core::OrderId,
@@ -183,6 +216,19 @@ pub struct VoidLine {
     /// Needed when the kitchen already has the order and the session is a cashier's.
     #[serde(default)]
     pub approver: Option<Approval>,
+}
+
+impl VoidLine {
+    /// A void without an approval: enough for a manager, for [`Actor::System`], and for a
+    /// cashier while the kitchen does not have the order.
+    pub fn new(order_id: pos_core::OrderId, line_id: pos_core::LineId, reason: impl Into<String>) -> Self {
+        VoidLine {
+            order_id,
+            line_id,
+            reason: reason.into(),
+            approver: None,
+        }
+    }
 }
 
 /// What a command needs from the session.

@@ -33,11 +33,12 @@ use serde::Serialize;
 
 use crate::cache::CacheStats;
 use crate::clock::{Clock, ManualClock};
+use crate::staff::VoidLine;
 use crate::usecases::customers::RECENT_LEDGER;
 use crate::views::{
     AddLine, BillView, CustomerBalance, CustomerInput, ListOrders, OrdersPage, RecordPayment, SettleBalance,
 };
-use crate::{App, AppError, ErrorCode, Result};
+use crate::{Actor, App, AppError, ErrorCode, Result};
 
 /// 2026-11-24 11:00 IST (05:30 UTC), in Unix milliseconds.
 pub const DEFAULT_START_MS: i64 = 1_795_498_200_000;
@@ -841,8 +842,9 @@ impl<'a> Sim<'a> {
             Stage::VoidLine => {
                 let k = self.rng.random_range(0..self.tickets[i].lines.len());
                 let line = self.tickets[i].lines.remove(k);
+                // The replayed day is automation: it voids without a session.
                 self.write("void_line", |a, _| {
-                    a.void_line(id, line, "guest changed their mind")
+                    a.void_line(Actor::System, VoidLine::new(id, line, "guest changed their mind"))
                 })?;
                 if self.tickets[i].void_order {
                     self.after(i, Stage::VoidOrder, 30 * SECOND..3 * MINUTE);

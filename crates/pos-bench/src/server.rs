@@ -35,6 +35,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use hdrhistogram::Histogram;
 use parking_lot::Mutex;
+use pos_app::Actor;
 use pos_app::{AddLines, App, AppConfig, CacheConfig, RecordPayment, TicketLine};
 use pos_core::order::NewOrder;
 use pos_core::{Order, OrderId, OrderStatus, OrderType, PaymentMethod, Tender};
@@ -531,7 +532,7 @@ fn open_till(org: usize, token: String) -> anyhow::Result<Till> {
         ..CacheConfig::default()
     };
     let app = App::open(config)?;
-    app.update_profile(pos_app::demo::demo_profile())?;
+    app.update_profile(Actor::System, pos_app::demo::demo_profile())?;
     app.import_menu(pos_app::demo::demo_menu())?;
     // The profile and menu rows are pushed with the backlog, as a new till's would be.
     Ok(Till {

@@ -11,6 +11,7 @@
 use std::time::Instant;
 
 use hdrhistogram::Histogram;
+use pos_app::Actor;
 use pos_server::{Application, Settings, admin, db};
 use serde_json::json;
 use uuid::Uuid;
@@ -59,7 +60,7 @@ async fn main() -> anyhow::Result<()> {
     // A real till on a temporary file makes the push: profile, menu, a customer.
     let dir = tempfile::tempdir()?;
     let till = pos_app::App::open(pos_app::AppConfig::new(dir.path().join("till.db")))?;
-    till.update_profile(pos_app::demo::demo_profile())?;
+    till.update_profile(Actor::System, pos_app::demo::demo_profile())?;
     till.import_menu(pos_app::demo::demo_menu())?;
     let rows = till.store().read(|c| pos_store::outbox::pending(c, 500))?;
     let mut mutations: Vec<pos_protocol::Mutation> =

@@ -9,6 +9,7 @@
 
 use std::time::Instant;
 
+use pos_app::Actor;
 use pos_server::{Application, Settings, admin, db};
 
 #[tokio::main]
@@ -46,7 +47,7 @@ async fn main() -> anyhow::Result<()> {
 
     let dir = tempfile::tempdir()?;
     let till = pos_app::App::open(pos_app::AppConfig::new(dir.path().join("till.db")))?;
-    till.update_profile(pos_app::demo::demo_profile())?;
+    till.update_profile(Actor::System, pos_app::demo::demo_profile())?;
     till.import_menu(pos_app::demo::demo_menu())?;
     let skus: Vec<String> = pos_app::demo::demo_menu().into_iter().map(|m| m.sku).collect();
     for i in 0..orders {

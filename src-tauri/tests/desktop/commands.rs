@@ -1,7 +1,9 @@
 //! Commands through tauri's IPC on the mock runtime: argument names, JSON shapes and the
 //! `{code, message, field}` error the UI matches on.
 
+use pos_app::Need;
 use pos_desktop::Till;
+use pos_desktop::access::Access;
 use serde_json::{Value, json};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
 use tauri::webview::InvokeRequest;
@@ -217,6 +219,19 @@ fn without_a_session_only_the_login_screen_commands_answer() {
 }
 
 #[test]
+fn a_command_without_an_access_rule_is_refused_even_to_a_manager() {
+    let h = harness();
+    let e = h.err("profle", json!({}));
+    assert_eq!(e["code"], "internal", "no rule is a bug, never a default: {e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no access rule")),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_wrong_pin_is_refused_on_the_pin_field_and_logs_nobody_in() {
     let h = locked_harness();
     let list = h.ok("list_staff", json!({}));
@@ -236,7 +251,18 @@ fn a_cashier_is_forbidden_the_manager_commands() {
     let h = locked_harness();
     let s = h.login("Ravi (cashier)", "1111");
     assert_eq!(s["role"], "cashier");
-    for cmd in ["cache_stats", "clear_cache", "warm_up", "update_profile"] {
+    // Every manager rule, read from the table: the refusal comes before the arguments are
+    // read, so none are needed.
+    let manager_only: Vec<&str> = pos_desktop::access::RULES
+        .iter()
+        .filter(|(_, a)| *a == Access::Session(Need::Manager))
+        .map(|(c, _)| *c)
+        .collect();
+    assert!(
+        manager_only.len() >= 11,
+        "the Settings panel's commands: {manager_only:?}"
+    );
+    for cmd in manager_only {
         let e = h.err(cmd, json!({}));
         assert_eq!(e["code"], "forbidden", "{cmd}: {e}");
     }

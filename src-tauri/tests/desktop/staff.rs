@@ -2,6 +2,7 @@
 //! PIN lockout, manager approval of voids, the idle lock, an on-account sale and its
 //! settlement, orders paging, and a malformed phone. Screenshots go to `target/e2e/`.
 
+use pos_app::Actor;
 use serde_json::json;
 
 use crate::webdriver::{CASHIER, MANAGER, Till, WAIT, digits, wait_until};
@@ -158,6 +159,31 @@ fn the_till_locks_itself_when_idle_and_keeps_the_ticket() {
     t.wait_text("[data-testid=order-number]", "Order #");
 }
 
+/// The backend ends the session behind the UI's back (here a raw `lock` invoke, as when
+/// the backend's own idle clock ran out first). On the sell screen only the sync badge
+/// polls, so its `sync_status` answering `locked` must bring the PIN pad back.
+#[test]
+fn a_session_the_backend_ended_brings_the_login_back_through_the_sync_badge_poll() {
+    let t = Till::start_locked(&[]);
+    t.login_pad(CASHIER);
+    t.type_into("[data-testid=draft-table]", "T8");
+    t.click("button.item[data-sku='ST-01']");
+    t.wait_for(".line[data-sku='ST-01']");
+    t.invoke("lock", json!({})).expect("lock is open");
+    assert_eq!(
+        t.count("[data-testid=login-screen]"),
+        0,
+        "the UI has not been told"
+    );
+    wait_until(
+        "the badge's poll answers locked and shows the PIN pad",
+        WAIT,
+        || (t.count("[data-testid=login-screen] [data-staff-id]") > 0).then_some(()),
+    );
+    t.login_pad(CASHIER);
+    t.wait_for(".line[data-sku='ST-01']");
+}
+
 #[test]
 fn an_on_account_sale_goes_on_the_tab_and_settling_it_clears_it() {
     let t = Till::start_locked(&[]);
@@ -270,7 +296,7 @@ fn a_till_without_staff_asks_for_its_first_manager() {
         let mut config = pos_app::AppConfig::new(data.path().join("till.db"));
         config.load_demo = false;
         let app = pos_app::App::open(config).expect("a bare till opens");
-        app.update_profile(pos_app::demo::demo_profile())
+        app.update_profile(Actor::System, pos_app::demo::demo_profile())
             .expect("a profile");
         app.import_menu(pos_app::demo::demo_menu()).expect("a menu");
     }

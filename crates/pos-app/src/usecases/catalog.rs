@@ -7,7 +7,7 @@ use pos_protocol::Mutation;
 use pos_store::catalog;
 use serde::{Deserialize, Serialize};
 
-use crate::{App, AppError, Result};
+use crate::{Actor, App, AppError, Result};
 
 /// Most items one import may carry.
 pub const MAX_IMPORT_ITEMS: usize = 50_000;
@@ -48,28 +48,17 @@ impl App {
             .get_or_load(&(), || Ok(self.profile()?.lite()))
     }
 
-    /// Replaces the profile after validating every field.
+    /// Replaces the profile after validating every field. A member of staff must be an
+    /// active manager (as stored now); the outbox row names them so the server can check
+    /// it too. [`Actor::System`] (the demo loader, tests) is recorded as nobody.
     #[tracing::instrument(skip_all, err)]
-    pub fn update_profile(&self, profile: Profile) -> Result<Arc<Profile>> {
-        self.save_profile(profile, None)
-    }
-
-    /// [`App::update_profile`] by a member of staff, who must be an active manager (as
-    /// stored now); the outbox row names them so the server can check it too.
-    #[tracing::instrument(skip_all, err)]
-    pub fn update_profile_by(&self, by: &crate::Session, profile: Profile) -> Result<Arc<Profile>> {
-        self.save_profile(profile, Some(by))
-    }
-
-    fn save_profile(&self, profile: Profile, by: Option<&crate::Session>) -> Result<Arc<Profile>> {
+    pub fn update_profile(&self, actor: Actor<'_>, profile: Profile) -> Result<Arc<Profile>> {
         let profile = profile.validated()?;
         self.write(|w| {
-            if let Some(by) = by {
-                crate::usecases::staff::require_manager(w.tx(), by)?;
-            }
+            crate::usecases::staff::require_manager(w.tx(), actor)?;
             w.apply(Mutation::ProfileUpdate {
                 profile: Box::new(profile.clone()),
-                by: by.map(|s| s.staff_id),
+                by: actor.staff_id(),
             })?;
             Ok(())
         })?;

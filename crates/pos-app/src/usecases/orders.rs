@@ -76,27 +76,6 @@ impl App {
         })
     }
 
-    /// Voids a line with a reason. The line stays on the order, struck out. This is the
-    /// engine's primitive without staff rules (workloads, imports, tests); the till's
-    /// screens call [`App::void_line_by`], which asks for a manager's approval once the
-    /// kitchen has the order.
-    #[tracing::instrument(skip_all, fields(order_id = %order_id), err)]
-    pub fn void_line(&self, order_id: OrderId, line_id: LineId, reason: &str) -> Result<Order> {
-        self.write(|w| {
-            let mut order = load_for_write(w.tx(), order_id)?;
-            let line = order.void_line(line_id, reason, w.now())?.clone();
-            let state = w.apply(Mutation::OrderVoidLine {
-                order_id,
-                line_id,
-                reason: line.void.as_ref().map(|v| v.reason.clone()).unwrap_or_default(),
-                at_ms: w.now(),
-                voided_by: None,
-                approved_by: None,
-            })?;
-            Ok(record_in(state, order_id)?.order)
-        })
-    }
-
     /// Sets or removes the order-level discount.
     #[tracing::instrument(skip_all, fields(order_id = %order_id), err)]
     pub fn set_order_discount(&self, order_id: OrderId, discount: Option<Discount>) -> Result<Order> {

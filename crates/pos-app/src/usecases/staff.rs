@@ -18,7 +18,7 @@ use crate::staff::{
     verify_nothing, verify_pin,
 };
 use crate::usecases::orders::load_for_write;
-use crate::{App, AppError, ErrorCode, Result};
+use crate::{Actor, App, AppError, ErrorCode, Result};
 
 fn not_accepted() -> AppError {
     AppError {
@@ -143,9 +143,9 @@ impl App {
         }
     }
 
-    /// Adds a member (managers only).
+    /// Adds a member: a manager does, or [`Actor::System`] (the demo restaurant's staff).
     #[tracing::instrument(skip_all, err)]
-    pub fn create_staff(&self, by: &Session, new: NewStaff) -> Result<StaffView> {
+    pub fn create_staff(&self, actor: Actor<'_>, new: NewStaff) -> Result<StaffView> {
         let (name, pin) = (staff_name(&new.name)?, Pin::parse(&new.pin)?);
         let hash = hash_pin(&pin)?;
         let id = StaffId::from_uuid(self.new_uuid());
@@ -154,7 +154,7 @@ impl App {
             role: new.role,
         };
         self.write_once(new.request_id, "create_staff", &record, |w| {
-            require_manager(w.tx(), by)?;
+            require_manager(w.tx(), actor)?;
             let m = member(id, name.clone(), new.role, hash, w.now());
             let view = StaffView::of(&m, None, w.now());
             w.apply(Mutation::StaffUpsert { staff: Box::new(m) })?;
@@ -166,11 +166,11 @@ impl App {
     /// Renames a member, changes their role or (de)activates them (managers only). The
     /// till always keeps one active manager.
     #[tracing::instrument(skip_all, fields(staff_id = %update.staff_id), err)]
-    pub fn update_staff(&self, by: &Session, update: StaffUpdate) -> Result<StaffView> {
+    pub fn update_staff(&self, actor: Actor<'_>, update: StaffUpdate) -> Result<StaffView> {
         let name = update.name.as_deref().map(staff_name).transpose()?;
         self.write(|w| {
             let (tx, now) = (w.tx(), w.now());
-            require_manager(tx, by)?;
+            require_manager(tx, actor)?;
             let row = load(tx, update.staff_id)?;
             let mut m = row.member.clone();
             if let Some(n) = name {
@@ -198,11 +198,11 @@ impl App {
 
     /// Sets a member's new PIN (managers only) and lifts any lockout.
     #[tracing::instrument(skip_all, fields(staff_id = %staff_id), err)]
-    pub fn reset_pin(&self, by: &Session, staff_id: StaffId, pin: &str) -> Result<StaffView> {
+    pub fn reset_pin(&self, actor: Actor<'_>, staff_id: StaffId, pin: &str) -> Result<StaffView> {
         let hash = hash_pin(&Pin::parse(pin)?)?;
         self.write(|w| {
             let (tx, now) = (w.tx(), w.now());
-            require_manager(tx, by)?;
+            require_manager(tx, actor)?;
             let mut m = load(tx, staff_id)?.member;
             m.pin_hash = hash;
             m.updated_at_ms = now.max(m.updated_at_ms + 1);
@@ -214,40 +214,49 @@ impl App {
         .inspect(|_| tracing::info!("PIN reset"))
     }
 
-    /// Voids a line as `by`. Once the kitchen has the order (sent or later, or the line
-    /// itself was sent) a cashier needs a manager's approval: their id and PIN, checked
-    /// like a login (wrong PINs count towards the manager's lockout). A manager's own
-    /// session approves by itself. The line records who voided it and who approved.
+    /// Voids a line with a reason; the line stays on the order, struck out. Once the
+    /// kitchen has the order (sent or later, or the line itself was sent) a cashier needs
+    /// a manager's approval: their id and PIN, checked like a login (wrong PINs count
+    /// towards the manager's lockout). A manager's own session approves by itself, and
+    /// [`Actor::System`] (workloads, imports, tests) needs none and records nobody. The
+    /// line records who voided it and who approved.
     #[tracing::instrument(skip_all, fields(order_id = %input.order_id), err)]
-    pub fn void_line_by(&self, by: &Session, input: VoidLine) -> Result<Order> {
-        let order = self
-            .store
-            .read(|c| Ok::<_, AppError>(orders::load_order(c, input.order_id)?))?
-            .ok_or_else(|| AppError::not_found(format!("order {} does not exist", input.order_id)))?;
-        let approved_by = if by.is_manager() {
-            Some(by.staff_id)
-        } else if order.void_needs_approval(input.line_id) {
-            Some(self.approve(&input)?)
-        } else {
-            None
+    pub fn void_line(&self, actor: Actor<'_>, input: VoidLine) -> Result<Order> {
+        // Decided before the write: checking a PIN takes argon2's time, and the single
+        // writer must not wait for it.
+        let approved_by = match actor {
+            Actor::System => None,
+            Actor::Staff(by) if by.is_manager() => Some(by.staff_id),
+            Actor::Staff(_) => {
+                let order = self
+                    .store
+                    .read(|c| Ok::<_, AppError>(orders::load_order(c, input.order_id)?))?
+                    .ok_or_else(|| AppError::not_found(format!("order {} does not exist", input.order_id)))?;
+                if order.void_needs_approval(input.line_id) {
+                    Some(self.approve(&input)?)
+                } else {
+                    None
+                }
+            }
         };
         self.write(|w| {
             let now = w.now();
             let mut order = load_for_write(w.tx(), input.order_id)?;
+            // Checked again on the committed order: the kitchen may have got it meanwhile.
             let needs = order.void_needs_approval(input.line_id);
-            if needs && approved_by.is_none() {
+            if needs && approved_by.is_none() && actor != Actor::System {
                 return Err(approval_required());
             }
             let approved_by = approved_by.filter(|_| needs);
             let line = order
-                .void_line_by(input.line_id, &input.reason, now, Some(by.staff_id), approved_by)?
+                .void_line_by(input.line_id, &input.reason, now, actor.staff_id(), approved_by)?
                 .clone();
             let state = w.apply(Mutation::OrderVoidLine {
                 order_id: order.id,
                 line_id: line.id,
                 reason: line.void.as_ref().map(|v| v.reason.clone()).unwrap_or_default(),
                 at_ms: now,
-                voided_by: Some(by.staff_id),
+                voided_by: actor.staff_id(),
                 approved_by,
             })?;
             Ok(crate::app::record_in(state, order.id)?.order)
@@ -288,8 +297,12 @@ fn load(tx: &WriteTx<'_>, id: StaffId) -> Result<StaffRow> {
     store_staff::get(tx, id)?.ok_or_else(|| AppError::not_found(format!("staff member {id} does not exist")))
 }
 
-/// `by` as stored now (not as when they logged in): an active manager, or `forbidden`.
-pub(crate) fn require_manager(tx: &WriteTx<'_>, by: &Session) -> Result<()> {
+/// A member of staff as stored now (not as when they logged in): an active manager, or
+/// `forbidden`. [`Actor::System`] passes: it is the till's own code, never a request.
+pub(crate) fn require_manager(tx: &WriteTx<'_>, actor: Actor<'_>) -> Result<()> {
+    let Actor::Staff(by) = actor else {
+        return Ok(());
+    };
     match store_staff::get(tx, by.staff_id)? {
         Some(r) if r.member.active && r.member.role == Role::Manager => Ok(()),
         _ => Err(AppError::forbidden(format!(
@@ -309,17 +322,4 @@ fn member(id: StaffId, name: String, role: Role, pin_hash: String, now: i64) -> 
         created_at_ms: now,
         updated_at_ms: now,
     }
-}
-
-/// Adds a member without a session: the demo restaurant's staff, loaded on first start.
-pub(crate) fn add_demo_member(app: &App, name: &str, role: Role, pin: &str) -> Result<StaffId> {
-    let hash = hash_pin(&Pin::parse(pin)?)?;
-    let id = StaffId::from_uuid(app.new_uuid());
-    let name = staff_name(name)?;
-    app.write(|w| {
-        w.apply(Mutation::StaffUpsert {
-            staff: Box::new(member(id, name, role, hash, w.now())),
-        })?;
-        Ok(id)
-    })
 }

@@ -1,6 +1,8 @@
 //! Bad input is refused with the right code and changes nothing: the same rows in every
 //! table, the same outbox sequence, the same stored values, the same served views.
 
+use pos_app::Actor;
+use pos_app::staff::VoidLine;
 use pos_app::{AddLine, CustomerInput, ErrorCode, RecordPayment, SettleBalance};
 use pos_core::order::NewOrder;
 use pos_core::{Discount, LineId, OrderId, OrderStatus, OrderType, PaymentMethod};
@@ -108,7 +110,7 @@ fn an_unknown_order_or_line_changes_nothing() {
         app.add_line(line(ghost, "BV-01", "1"))
     });
     refused(&f, ErrorCode::NotFound, "void on a ghost order", || {
-        app.void_line(ghost, f.open.lines[0].id, "x")
+        app.void_line(Actor::System, VoidLine::new(ghost, f.open.lines[0].id, "x"))
     });
     refused(&f, ErrorCode::NotFound, "status of a ghost order", || {
         app.set_status(ghost, OrderStatus::Billed)
@@ -125,11 +127,11 @@ fn an_unknown_order_or_line_changes_nothing() {
     });
     let ghost_line = LineId::from_uuid(*ghost.as_uuid());
     let err = refused(&f, ErrorCode::Validation, "void a ghost line", || {
-        app.void_line(f.open.id, ghost_line, "x")
+        app.void_line(Actor::System, VoidLine::new(f.open.id, ghost_line, "x"))
     });
     assert_eq!(err.field.as_deref(), Some("line_id"));
     refused(&f, ErrorCode::Validation, "void without a reason", || {
-        app.void_line(f.open.id, f.open.lines[0].id, "   ")
+        app.void_line(Actor::System, VoidLine::new(f.open.id, f.open.lines[0].id, "   "))
     });
 }
 
@@ -290,7 +292,7 @@ fn editing_a_paid_order_changes_nothing() {
         app.add_line(line(id, "BV-01", "1"))
     });
     refused(&f, ErrorCode::Conflict, "void on a paid order", || {
-        app.void_line(id, f.paid.lines[0].id, "oops")
+        app.void_line(Actor::System, VoidLine::new(id, f.paid.lines[0].id, "oops"))
     });
     refused(&f, ErrorCode::Conflict, "reopen a paid order", || {
         app.set_status(id, OrderStatus::Open)
@@ -327,7 +329,7 @@ fn oversized_notes_and_text_change_nothing() {
     });
     assert_eq!(err.field.as_deref(), Some("note"));
     let err = refused(&f, ErrorCode::Validation, "501-character void reason", || {
-        app.void_line(f.open.id, f.open.lines[0].id, &long)
+        app.void_line(Actor::System, VoidLine::new(f.open.id, f.open.lines[0].id, &long))
     });
     assert_eq!(err.field.as_deref(), Some("reason"));
     let err = refused(&f, ErrorCode::Validation, "501-character settlement note", || {
@@ -386,7 +388,7 @@ fn an_invalid_profile_changes_nothing() {
     let mut p = pos_app::demo::demo_profile();
     p.email = "at@nowhere".into();
     let err = refused(&f, ErrorCode::Validation, "invalid profile", || {
-        f.app.update_profile(p)
+        f.app.update_profile(Actor::System, p)
     });
     assert_eq!(err.field.as_deref(), Some("email"));
 }

@@ -4,6 +4,8 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use parking_lot::Mutex;
+use pos_app::Actor;
+use pos_app::staff::VoidLine;
 use pos_app::{App, CacheStats, ListOrders, SettleBalance};
 use pos_core::ledger::LedgerKind;
 use pos_core::profile::PricingMode;
@@ -55,7 +57,11 @@ fn after_every_kind_of_write_the_next_read_reflects_it() {
     });
     step("void line", &|| {
         let o = app.order(order.id).unwrap();
-        app.void_line(order.id, o.order.lines[1].id, "spilt").unwrap();
+        app.void_line(
+            Actor::System,
+            VoidLine::new(order.id, o.order.lines[1].id, "spilt"),
+        )
+        .unwrap();
     });
     step("discount", &|| {
         app.set_order_discount(order.id, Some(Discount::Amount(m(60_00))))
@@ -98,7 +104,7 @@ fn after_every_kind_of_write_the_next_read_reflects_it() {
     step("profile update", &|| {
         let mut p = pos_app::demo::demo_profile();
         p.name = "Saffron Table II".into();
-        app.update_profile(p).unwrap();
+        app.update_profile(Actor::System, p).unwrap();
     });
     assert_eq!(app.profile_lite().unwrap().name, "Saffron Table II");
     step("menu import", &|| {
@@ -135,7 +141,7 @@ fn a_profile_change_changes_the_next_bill() {
 
     let mut p = pos_app::demo::demo_profile();
     p.pricing = PricingMode::Inclusive;
-    app.update_profile(p.clone()).unwrap();
+    app.update_profile(Actor::System, p.clone()).unwrap();
     let inclusive = app.calculate_bill(order.id).unwrap();
     assert_eq!(
         inclusive.bill.pricing,
@@ -148,7 +154,7 @@ fn a_profile_change_changes_the_next_bill() {
 
     p.cash_rounding_increment = m(0);
     p.pricing = pos_core::profile::PricingMode::Exclusive;
-    app.update_profile(p).unwrap();
+    app.update_profile(Actor::System, p).unwrap();
     let unrounded = app.calculate_bill(order.id).unwrap();
     assert_eq!(
         unrounded.bill.round_off,

@@ -1,5 +1,6 @@
 //! Customers: phone lookup in any formatting, tabs, credit limits, settlements.
 
+use pos_app::Actor;
 use pos_app::{ErrorCode, SettleBalance};
 use pos_core::ledger::LedgerKind;
 use pos_core::{OrderStatus, PaymentMethod};
@@ -205,7 +206,7 @@ fn settling_a_tab_works_for_a_country_outside_the_phone_length_table() {
     let mut p = pos_app::demo::demo_profile();
     p.country_code = "49".into();
     p.phone = "030 1234567".into();
-    app.update_profile(p).unwrap();
+    app.update_profile(Actor::System, p).unwrap();
     add_customer(&app, "0151 23456789", "Jonas", 1_000_00);
     let order = takeaway_for(&app, "0151 23456789");
     add(&app, order.id, "BV-01", "1");

@@ -1,5 +1,7 @@
 //! Orders from opening to paid: lines, voids, kitchen, bill, split payment, invoice.
 
+use pos_app::Actor;
+use pos_app::staff::VoidLine;
 use pos_app::{ErrorCode, ListOrders};
 use pos_core::bill::TaxComponent;
 use pos_core::{Discount, OrderStatus, PaymentMethod, Percent};
@@ -30,7 +32,10 @@ fn an_order_takes_lines_voids_one_and_sends_the_rest_to_the_kitchen() {
     assert_eq!(with_two.lines[0].tax_class, "GST5");
 
     let voided = app
-        .void_line(order.id, with_two.lines[1].id, "guest changed their mind")
+        .void_line(
+            Actor::System,
+            VoidLine::new(order.id, with_two.lines[1].id, "guest changed their mind"),
+        )
         .expect("an unsent line can be voided");
     assert!(
         voided.lines[1].void.is_some(),
@@ -170,7 +175,7 @@ fn a_paid_bill_keeps_its_snapshot_when_the_profile_changes() {
     let mut p = pos_app::demo::demo_profile();
     p.pricing = pos_core::profile::PricingMode::Inclusive;
     p.cash_rounding_increment = m(0);
-    app.update_profile(p).unwrap();
+    app.update_profile(Actor::System, p).unwrap();
 
     let after = app.calculate_bill(order.id).unwrap();
     assert_eq!(after.bill, before.bill, "a paid bill never recomputes");
@@ -210,7 +215,7 @@ fn a_paid_order_rejects_new_lines_voids_status_changes_discounts_and_payments() 
         app.add_line(line(order.id, "BV-01", "1"))
     });
     refused_unchanged(&app, ErrorCode::Conflict, "void on a paid order", || {
-        app.void_line(order.id, line_id, "mistake")
+        app.void_line(Actor::System, VoidLine::new(order.id, line_id, "mistake"))
     });
     for to in OrderStatus::ALL {
         refused_unchanged(&app, ErrorCode::Conflict, &format!("paid -> {to}"), || {
@@ -272,12 +277,16 @@ fn the_state_machine_refuses_skipping_to_paid_and_billing_an_empty_order() {
         app.set_status(order.id, OrderStatus::Billed)
     });
     let o = add(&app, order.id, "ST-01", "1");
-    app.void_line(order.id, o.lines[0].id, "wrong table").unwrap();
+    app.void_line(
+        Actor::System,
+        VoidLine::new(order.id, o.lines[0].id, "wrong table"),
+    )
+    .unwrap();
     refused_unchanged(&app, ErrorCode::Conflict, "only voided lines -> billed", || {
         app.set_status(order.id, OrderStatus::Billed)
     });
     refused_unchanged(&app, ErrorCode::Conflict, "voiding a voided line", || {
-        app.void_line(order.id, o.lines[0].id, "again")
+        app.void_line(Actor::System, VoidLine::new(order.id, o.lines[0].id, "again"))
     });
     let void = app
         .set_status(order.id, OrderStatus::Void)

@@ -1,6 +1,8 @@
 //! Every write appends exactly one outbox row, with its intent, in sequence; a refused
 //! write appends none.
 
+use pos_app::Actor;
+use pos_app::staff::VoidLine;
 use pos_app::{CustomerInput, ErrorCode, SettleBalance};
 use pos_core::{Discount, OrderStatus, PaymentMethod};
 use pos_protocol::Mutation;
@@ -41,7 +43,7 @@ fn appends_one<T>(app: &TestApp, intent: &str, write: impl FnOnce() -> pos_app::
 fn every_write_use_case_appends_one_outbox_row_with_its_intent() {
     let app = bare_app();
     appends_one(&app, "profile.update", || {
-        app.update_profile(pos_app::demo::demo_profile())
+        app.update_profile(Actor::System, pos_app::demo::demo_profile())
     });
     appends_one(&app, "menu.upsert", || {
         app.import_menu(pos_app::demo::demo_menu())
@@ -83,7 +85,10 @@ fn every_write_use_case_appends_one_outbox_row_with_its_intent() {
         app.add_line(line(order.id, "BV-01", "1"))
     });
     appends_one(&app, "order.void_line", || {
-        app.void_line(order.id, with_two.lines[1].id, "not wanted")
+        app.void_line(
+            Actor::System,
+            VoidLine::new(order.id, with_two.lines[1].id, "not wanted"),
+        )
     });
     appends_one(&app, "order.set_discount", || {
         app.set_order_discount(order.id, Some(Discount::Amount(m(10_00))))

@@ -1,5 +1,6 @@
 //! The business profile and the menu import.
 
+use pos_app::Actor;
 use pos_app::ErrorCode;
 use pos_app::usecases::catalog::MenuItemInput;
 use pos_core::profile::{PricingMode, TaxRegistration};
@@ -27,7 +28,7 @@ fn a_profile_update_is_served_at_once() {
     let mut p = pos_app::demo::demo_profile();
     p.name = "  Saffron Table Koramangala ".into();
     p.pricing = PricingMode::Inclusive;
-    let saved = app.update_profile(p).unwrap();
+    let saved = app.update_profile(Actor::System, p).unwrap();
     assert_eq!(saved.name, "Saffron Table Koramangala", "text is trimmed");
     assert_eq!(app.profile().unwrap().name, "Saffron Table Koramangala");
     let lite = app.profile_lite().unwrap();
@@ -80,7 +81,7 @@ fn profile_validation_errors_name_the_field_and_change_nothing() {
         let mut p = pos_app::demo::demo_profile();
         edit(&mut p);
         let err = refused_unchanged(&app, ErrorCode::Validation, &format!("bad {field}"), || {
-            app.update_profile(p)
+            app.update_profile(Actor::System, p)
         });
         assert_eq!(
             err.field.as_deref(),

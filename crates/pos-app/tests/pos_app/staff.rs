@@ -1,6 +1,7 @@
 //! Staff: the first manager, PIN logins and lockout, what only managers may do, and voids
 //! that need a manager's approval once the kitchen has the order.
 
+use pos_app::Actor;
 use pos_app::staff::{Approval, NewStaff, StaffUpdate, VoidLine};
 use pos_app::{ErrorCode, Session};
 use pos_core::{OrderStatus, Role, StaffId};
@@ -19,7 +20,7 @@ fn staffed() -> (TestApp, Session, Session) {
         .expect("a fresh till takes its first manager");
     let cashier_view = app
         .create_staff(
-            &manager,
+            Actor::Staff(&manager),
             NewStaff {
                 name: "Ravi".into(),
                 role: Role::Cashier,
@@ -83,7 +84,7 @@ fn a_wrong_pin_an_unknown_member_and_an_inactive_one_get_the_same_answer() {
     let nobody = StaffId::from_uuid(uuid::Uuid::now_v7());
     let unknown = expect_code(app.login(nobody, CASHIER_PIN), ErrorCode::Unauthenticated);
     app.update_staff(
-        &manager,
+        Actor::Staff(&manager),
         StaffUpdate {
             staff_id: cashier.staff_id,
             name: None,
@@ -156,7 +157,7 @@ fn only_a_manager_manages_staff_and_a_refusal_changes_nothing() {
     let (app, _, cashier) = staffed();
     refused_unchanged(&app, ErrorCode::Forbidden, "a cashier adds staff", || {
         app.create_staff(
-            &cashier,
+            Actor::Staff(&cashier),
             NewStaff {
                 name: "Friend".into(),
                 role: Role::Manager,
@@ -167,7 +168,7 @@ fn only_a_manager_manages_staff_and_a_refusal_changes_nothing() {
     });
     refused_unchanged(&app, ErrorCode::Forbidden, "a cashier promotes themself", || {
         app.update_staff(
-            &cashier,
+            Actor::Staff(&cashier),
             StaffUpdate {
                 staff_id: cashier.staff_id,
                 name: None,
@@ -177,7 +178,7 @@ fn only_a_manager_manages_staff_and_a_refusal_changes_nothing() {
         )
     });
     refused_unchanged(&app, ErrorCode::Forbidden, "a cashier resets a PIN", || {
-        app.reset_pin(&cashier, cashier.staff_id, "9999")
+        app.reset_pin(Actor::Staff(&cashier), cashier.staff_id, "9999")
     });
 }
 
@@ -186,7 +187,7 @@ fn a_demoted_manager_loses_manager_rights_at_once() {
     let (app, manager, cashier) = staffed();
     let second = app
         .create_staff(
-            &manager,
+            Actor::Staff(&manager),
             NewStaff {
                 name: "Anil".into(),
                 role: Role::Manager,
@@ -197,7 +198,7 @@ fn a_demoted_manager_loses_manager_rights_at_once() {
         .unwrap();
     let anil = app.login(second.id, "2468").unwrap();
     app.update_staff(
-        &manager,
+        Actor::Staff(&manager),
         StaffUpdate {
             staff_id: anil.staff_id,
             name: None,
@@ -210,7 +211,7 @@ fn a_demoted_manager_loses_manager_rights_at_once() {
         &app,
         ErrorCode::Forbidden,
         "a session started as manager, after demotion",
-        || app.reset_pin(&anil, cashier.staff_id, "1357"),
+        || app.reset_pin(Actor::Staff(&anil), cashier.staff_id, "1357"),
     );
 }
 
@@ -220,7 +221,7 @@ fn the_till_keeps_at_least_one_active_manager() {
     for (role, active) in [(Some(Role::Cashier), None), (None, Some(false))] {
         let e = refused_unchanged(&app, ErrorCode::Conflict, "demoting the only manager", || {
             app.update_staff(
-                &manager,
+                Actor::Staff(&manager),
                 StaffUpdate {
                     staff_id: manager.staff_id,
                     name: None,
@@ -237,7 +238,8 @@ fn the_till_keeps_at_least_one_active_manager() {
 fn every_staff_change_is_one_outbox_row_carrying_the_hash_never_the_pin() {
     let (app, manager, cashier) = staffed();
     let before = outbox_rows(&app).len();
-    app.reset_pin(&manager, cashier.staff_id, "8642").unwrap();
+    app.reset_pin(Actor::Staff(&manager), cashier.staff_id, "8642")
+        .unwrap();
     let rows = outbox_rows(&app);
     assert_eq!(rows.len(), before + 1);
     assert_eq!(rows.last().unwrap().1, "staff.upsert");
@@ -266,9 +268,9 @@ fn adding_staff_twice_with_one_request_id_adds_one_member() {
         pin: "1122".into(),
         request_id,
     };
-    let first = app.create_staff(&manager, new()).unwrap();
+    let first = app.create_staff(Actor::Staff(&manager), new()).unwrap();
     let rows = outbox_rows(&app).len();
-    let again = app.create_staff(&manager, new()).unwrap();
+    let again = app.create_staff(Actor::Staff(&manager), new()).unwrap();
     assert_eq!(first, again, "the repeat answers with the first result");
     assert_eq!(outbox_rows(&app).len(), rows, "and writes nothing");
     let kirans = app
@@ -306,7 +308,9 @@ fn a_cashier_voids_freely_until_the_kitchen_has_the_order() {
     let (app, _, cashier) = staffed();
     let o = dine_in(&app, "T4");
     let o = add(&app, o.id, "SI-01", "2");
-    let o = app.void_line_by(&cashier, void_input(&o, 0, None)).unwrap();
+    let o = app
+        .void_line(Actor::Staff(&cashier), void_input(&o, 0, None))
+        .unwrap();
     let void = o.lines[0].void.as_ref().unwrap();
     assert_eq!(void.voided_by, Some(cashier.staff_id));
     assert_eq!(void.approved_by, None, "no approval was needed");
@@ -321,7 +325,7 @@ fn after_the_kitchen_has_it_a_cashier_needs_a_manager_pin_to_void() {
     let o = app.set_status(o.id, OrderStatus::SentToKitchen).unwrap();
 
     let e = refused_unchanged(&app, ErrorCode::ApprovalRequired, "no approver", || {
-        app.void_line_by(&cashier, void_input(&o, 0, None))
+        app.void_line(Actor::Staff(&cashier), void_input(&o, 0, None))
     });
     assert_eq!(e.field.as_deref(), Some("approver"));
 
@@ -330,7 +334,7 @@ fn after_the_kitchen_has_it_a_cashier_needs_a_manager_pin_to_void() {
         pin: CASHIER_PIN.into(),
     };
     refused_unchanged(&app, ErrorCode::Forbidden, "a cashier approving", || {
-        app.void_line_by(&cashier, void_input(&o, 0, Some(self_approval)))
+        app.void_line(Actor::Staff(&cashier), void_input(&o, 0, Some(self_approval)))
     });
 
     let before = (counts(&app), direct_order(&app, o.id));
@@ -339,7 +343,7 @@ fn after_the_kitchen_has_it_a_cashier_needs_a_manager_pin_to_void() {
         pin: "0000".into(),
     };
     let e = expect_code(
-        app.void_line_by(&cashier, void_input(&o, 0, Some(wrong))),
+        app.void_line(Actor::Staff(&cashier), void_input(&o, 0, Some(wrong))),
         ErrorCode::Unauthenticated,
     );
     assert_eq!(e.field.as_deref(), Some("approver"));
@@ -354,7 +358,7 @@ fn after_the_kitchen_has_it_a_cashier_needs_a_manager_pin_to_void() {
         pin: MANAGER_PIN.into(),
     };
     let done = app
-        .void_line_by(&cashier, void_input(&o, 0, Some(right)))
+        .void_line(Actor::Staff(&cashier), void_input(&o, 0, Some(right)))
         .unwrap();
     let void = done.lines[0].void.as_ref().unwrap();
     assert_eq!(
@@ -387,8 +391,52 @@ fn a_manager_session_voids_after_the_kitchen_without_typing_a_pin_again() {
     let o = dine_in(&app, "T6");
     let o = add(&app, o.id, "SI-01", "1");
     let o = app.set_status(o.id, OrderStatus::SentToKitchen).unwrap();
-    let done = app.void_line_by(&manager, void_input(&o, 0, None)).unwrap();
+    let done = app
+        .void_line(Actor::Staff(&manager), void_input(&o, 0, None))
+        .unwrap();
     let void = done.lines[0].void.as_ref().unwrap();
     assert_eq!(void.approved_by, Some(manager.staff_id));
     assert_views_match_sqlite(&app, &[o.id], &[], "after a manager's void");
+}
+
+#[test]
+fn the_till_s_own_automation_voids_after_the_kitchen_and_records_nobody() {
+    let (app, ..) = staffed();
+    let o = dine_in(&app, "T7");
+    let o = add(&app, o.id, "SI-01", "1");
+    let o = app.set_status(o.id, OrderStatus::SentToKitchen).unwrap();
+    let done = app
+        .void_line(Actor::System, VoidLine::new(o.id, o.lines[0].id, "replayed day"))
+        .expect("workloads and imports void without a session");
+    let void = done.lines[0].void.as_ref().unwrap();
+    assert_eq!(
+        (void.voided_by, void.approved_by),
+        (None, None),
+        "no person acted, so none is recorded as voiding or approving"
+    );
+    let Mutation::OrderVoidLine {
+        voided_by,
+        approved_by,
+        ..
+    } = last_mutation(&app)
+    else {
+        panic!("an order.void_line row");
+    };
+    assert_eq!((voided_by, approved_by), (None, None));
+}
+
+#[test]
+fn only_a_manager_updates_the_profile_and_the_outbox_row_names_them() {
+    let (app, manager, cashier) = staffed();
+    let mut p = app.profile().unwrap().as_ref().clone();
+    p.name = "Saffron Table, Indiranagar".into();
+    refused_unchanged(&app, ErrorCode::Forbidden, "a cashier edits the profile", || {
+        app.update_profile(Actor::Staff(&cashier), p.clone())
+    });
+    let saved = app.update_profile(Actor::Staff(&manager), p.clone()).unwrap();
+    assert_eq!(saved.name, p.name);
+    let Mutation::ProfileUpdate { by, .. } = last_mutation(&app) else {
+        panic!("a profile.update row");
+    };
+    assert_eq!(by, Some(manager.staff_id), "the server checks the same manager");
 }

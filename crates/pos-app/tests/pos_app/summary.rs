@@ -1,5 +1,7 @@
 //! The day's X/Z report adds up to the bills that were made.
 
+use pos_app::Actor;
+use pos_app::staff::VoidLine;
 use pos_app::{BillView, ErrorCode, MethodTotal, SettleBalance};
 use pos_core::bill::TaxComponent;
 use pos_core::{Discount, Money, OrderStatus, PaymentMethod, Percent};
@@ -36,7 +38,8 @@ fn the_day_summary_equals_the_sum_of_the_days_bills() {
     add(&app, b.id, "MN-01", "2");
     add(&app, b.id, "BD-04", "2");
     let with_naan = add(&app, b.id, "BD-05", "1");
-    app.void_line(b.id, with_naan.lines[2].id, "burnt").unwrap();
+    app.void_line(Actor::System, VoidLine::new(b.id, with_naan.lines[2].id, "burnt"))
+        .unwrap();
     app.set_order_discount(b.id, Some(Discount::Percent(Percent::from_bps(1000).unwrap())))
         .unwrap();
     pay_due(&app, b.id, PaymentMethod::Upi);

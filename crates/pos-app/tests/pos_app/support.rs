@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use pos_app::Actor;
 use pos_app::{
     AddLine, App, AppConfig, AppError, BillView, CacheConfig, ErrorCode, ManualClock, RecordPayment,
 };
@@ -69,7 +70,7 @@ pub fn cache_off() -> CacheConfig {
 }
 
 fn with_demo(app: TestApp) -> TestApp {
-    app.update_profile(pos_app::demo::demo_profile())
+    app.update_profile(Actor::System, pos_app::demo::demo_profile())
         .expect("the demo profile is valid");
     app.import_menu(pos_app::demo::demo_menu())
         .expect("the demo menu is valid");

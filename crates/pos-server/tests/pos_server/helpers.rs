@@ -1,6 +1,7 @@
 //! `spawn_app()`: a fresh database, a migrated server on a random port, an organisation.
 //! Tills are real `pos_app::App`s on temporary SQLite files; their outbox is the payload.
 
+use pos_app::Actor;
 use pos_app::{App, AppConfig};
 use pos_protocol::PROTOCOL_VERSION;
 use pos_protocol::sync::{EnrollRequest, EnrollResponse, PushMutation, PushRequest};
@@ -176,7 +177,7 @@ pub struct Till {
 pub fn till() -> Till {
     let dir = tempfile::tempdir().expect("tempdir");
     let app = App::open(AppConfig::new(dir.path().join("till.db"))).expect("a till opens");
-    app.update_profile(pos_app::demo::demo_profile())
+    app.update_profile(Actor::System, pos_app::demo::demo_profile())
         .expect("profile");
     app.import_menu(pos_app::demo::demo_menu()).expect("menu");
     Till { app, _dir: dir }

@@ -502,8 +502,11 @@ fn busy_till() -> crate::helpers::Till {
         .expect("a line");
     }
     let order = app.order(order.id).expect("the order").order.clone();
-    app.void_line(order.id, order.lines[1].id, "guest changed their mind")
-        .expect("a void");
+    app.void_line(
+        pos_app::Actor::System,
+        pos_app::staff::VoidLine::new(order.id, order.lines[1].id, "guest changed their mind"),
+    )
+    .expect("a void");
     app.set_order_discount(
         order.id,
         Some(Discount::Percent(Percent::from_bps(1000).unwrap())),

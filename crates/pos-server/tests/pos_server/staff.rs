@@ -2,6 +2,7 @@
 //! a profile.update made by someone who is not an active manager is a recorded business
 //! rejection; updates from before staff logins (no `by`) still apply.
 
+use pos_app::Actor;
 use pos_core::{MutationId, Role};
 use pos_protocol::Mutation;
 use pos_protocol::sync::{PushMutation, PushResponse, PushStatus};
@@ -20,7 +21,7 @@ async fn a_profile_change_by_a_cashier_is_rejected_and_a_managers_applies() {
     let cashier = t
         .app
         .create_staff(
-            &manager,
+            Actor::Staff(&manager),
             pos_app::staff::NewStaff {
                 name: "Ravi".into(),
                 role: Role::Cashier,
@@ -32,7 +33,7 @@ async fn a_profile_change_by_a_cashier_is_rejected_and_a_managers_applies() {
     let mut renamed = pos_app::demo::demo_profile();
     renamed.name = "Saffron Table II".into();
     t.app
-        .update_profile_by(&manager, renamed.clone())
+        .update_profile(Actor::Staff(&manager), renamed.clone())
         .expect("a manager changes the profile");
 
     // A cashier's change cannot be made on this till (the engine refuses it), so write the

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use pos_app::Actor;
+use pos_app::staff::VoidLine;
 use pos_app::{AddLine, App, AppConfig, CustomerInput, ManualClock, RecordPayment, SettleBalance};
 use pos_core::order::NewOrder;
 use pos_core::{Discount, Money, OrderId, OrderStatus, OrderType, PaymentMethod, Percent, Tender};
@@ -69,7 +71,7 @@ async fn the_servers_day_summary_equals_the_tills_field_by_field() {
     let clock = Arc::new(ManualClock::new(NOON_IST_MS));
     let app = App::open_with_clock(AppConfig::new(dir.path().join("till.db")), clock.clone())
         .expect("a till opens");
-    app.update_profile(pos_app::demo::demo_profile())
+    app.update_profile(Actor::System, pos_app::demo::demo_profile())
         .expect("profile");
     app.import_menu(pos_app::demo::demo_menu()).expect("menu");
     app.upsert_customer(CustomerInput {
@@ -87,7 +89,8 @@ async fn the_servers_day_summary_equals_the_tills_field_by_field() {
     // A voided line, a 10% order discount, card.
     let b = open(&app, None, &[0, 2, 3]);
     let line = app.order(b).expect("the order").order.lines[1].id;
-    app.void_line(b, line, "customer changed mind").expect("a void");
+    app.void_line(Actor::System, VoidLine::new(b, line, "customer changed mind"))
+        .expect("a void");
     app.set_order_discount(b, Some(Discount::Percent(Percent::from_bps(1000).expect("10%"))))
         .expect("a discount");
     pay(&app, b, &[(PaymentMethod::Card, None)]);

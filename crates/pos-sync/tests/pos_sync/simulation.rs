@@ -216,7 +216,7 @@ impl Till {
         let clock = Arc::new(ManualClock::new(START_MS));
         let path = dir.join(format!("till-{n}.db"));
         let app = open(&path, clock.clone());
-        app.update_profile(pos_app::demo::demo_profile())
+        app.update_profile(pos_app::Actor::System, pos_app::demo::demo_profile())
             .expect("a profile");
         // Two items of the demo menu: all the simulation sells, and each till's import is
         // replayed by every till.
@@ -457,9 +457,10 @@ impl World {
                 if let Some(o) = self.order(t, k)
                     && let Some(l) = o.order.live_lines().next()
                 {
-                    let _ = self.tills[t]
-                        .app
-                        .void_line(o.order.id, l.id, "guest changed mind");
+                    let _ = self.tills[t].app.void_line(
+                        pos_app::Actor::System,
+                        pos_app::staff::VoidLine::new(o.order.id, l.id, "guest changed mind"),
+                    );
                 }
             }
             Op::Pay(t, k) | Op::PayPart(t, k) => {
