@@ -16,3 +16,6 @@ pub const MAX_PAYMENT: i64 = 10_000_000_000_000;
 pub const MAX_NOTE_CHARS: usize = 500;
 /// Longest short text (names, table, categories), in characters.
 pub const MAX_NAME_CHARS: usize = 120;
+/// Most levies (a cess, a city tax) a tax class may carry besides its own tax. Four taxes
+/// per class keep every exact tax a whole number of 10^-16 minor units (bill.rs).
+pub const MAX_LEVIES_PER_CLASS: usize = 3;
