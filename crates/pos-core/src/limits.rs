@@ -1,6 +1,7 @@
 //! Bounds on input. They are generous for any restaurant and keep every intermediate sum
-//! of the tax engine below 10^17 minor units, far from `i64::MAX` (9.2 * 10^18); the
-//! multiplications by rates are done in `i128`.
+//! of the tax engine below 10^17 minor units (below 2 * 10^18 with three levies at 100%
+//! and the highest fixed tax per unit), under `i64::MAX` (9.2 * 10^18); the
+//! multiplications by rates are done in `i128`, checked.
 
 /// Highest unit price: 10^10 minor units (Rs 10 crore, $100 million).
 pub const MAX_UNIT_PRICE: i64 = 10_000_000_000;
