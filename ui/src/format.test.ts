@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, formatQty, parseAmount, parsePercent, toPlain } from "./format";
+import type { TaxLine } from "./api";
+import { formatMoney, formatQty, parseAmount, parsePercent, taxLineLabel, toPlain } from "./format";
 
 const INR = { code: "INR", exponent: 2 };
 
@@ -35,5 +36,28 @@ describe("quantities and percentages", () => {
     expect(parsePercent("0")).toBeNull();
     expect(parsePercent("101")).toBeNull();
     expect(parsePercent("ten")).toBeNull();
+  });
+});
+
+describe("tax lines", () => {
+  const line = (t: Partial<TaxLine>): TaxLine => ({ class: "GST28", component: "cgst", class_rate: 2800, taxable: 9999, amount: 1400, ...t });
+  it("prints a CGST or SGST half at half the class's rate and IGST at the whole", () => {
+    expect(taxLineLabel(line({}), INR)).toBe("CGST 14%");
+    expect(taxLineLabel(line({ component: "sgst" }), INR)).toBe("SGST 14%");
+    expect(taxLineLabel(line({ component: "igst", class_rate: 1800 }), INR)).toBe("IGST 18%");
+  });
+  it("prints a levy under its own name and rate, not the class's", () => {
+    const cess = line({
+      component: "cess",
+      levy: { code: "CESS12", name: "Compensation cess", charge: { kind: "percent", value: 1200 }, compound: false, kind: "cess" },
+    });
+    expect(taxLineLabel(cess, INR)).toBe("Compensation cess 12%");
+  });
+  it("prints a fixed tax per unit as an amount per unit", () => {
+    const bottle = line({
+      component: "tax",
+      levy: { code: "BOTTLE", name: "Bottle tax", charge: { kind: "per_unit", value: 5 }, compound: false, kind: "tax" },
+    });
+    expect(taxLineLabel(bottle, INR)).toBe("Bottle tax ₹0.05/unit");
   });
 });

@@ -1,5 +1,5 @@
 // Pure formatting and parsing: amounts, quantities, rates. Unit-tested in format.test.ts.
-import type { Currency, Money } from "./api";
+import type { Currency, Money, TaxLine } from "./api";
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
@@ -55,6 +55,21 @@ export function formatQty(milli: number): string {
 /** Basis points as a percentage: 250 is `2.5%`. */
 export function formatBps(bps: number): string {
   return `${(bps / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}%`;
+}
+
+/**
+ * A tax line as printed: `CGST 2.5%` (a half at half the class's rate), `IGST 18%`,
+ * `TAX 20%`; a levy under its own name and charge: `Compensation cess 12%`,
+ * `Bottle tax ₹0.05/unit`.
+ */
+export function taxLineLabel(t: TaxLine, currency: Currency): string {
+  if (t.levy) {
+    const c = t.levy.charge;
+    const charge = c.kind === "percent" ? formatBps(c.value) : `${formatMoney(c.value, currency)}/unit`;
+    return `${t.levy.name} ${charge}`;
+  }
+  const half = t.component === "cgst" || t.component === "sgst";
+  return `${t.component.toUpperCase()} ${formatBps(half ? t.class_rate / 2 : t.class_rate)}`;
 }
 
 /** `"12.5"` percent as basis points (1250); `null` unless 0 < p <= 100. */

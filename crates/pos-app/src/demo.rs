@@ -2,7 +2,10 @@
 //! generator of large data for benchmarks.
 
 use pos_core::order::NewOrder;
-use pos_core::profile::{GstHalf, PricingMode, TaxRegistration, TaxRoundingLevel, gstin_check_char};
+use pos_core::profile::{
+    GstHalf, PricingMode, RoundOffTo, TaxRegistration, TaxRoundingLevel, TaxesRounded, gstin_check_char,
+};
+use pos_core::{CashRounding, OrderTypes};
 use pos_core::{
     Currency, Money, OrderStatus, OrderType, PaymentMethod, Percent, Profile, Rounding, TaxClass, TaxRate,
     TaxSplit, Tender,
@@ -46,18 +49,21 @@ pub fn demo_profile() -> Profile {
                 name: "GST 5%".into(),
                 rate: rate(500),
                 split: TaxSplit::CgstSgst,
+                levies: Vec::new(),
             },
             TaxClass {
                 code: "GST18".into(),
                 name: "GST 18%".into(),
                 rate: rate(1800),
                 split: TaxSplit::CgstSgst,
+                levies: Vec::new(),
             },
             TaxClass {
                 code: "EXEMPT".into(),
                 name: "Exempt".into(),
                 rate: rate(0),
                 split: TaxSplit::CgstSgst,
+                levies: Vec::new(),
             },
         ],
         pricing: PricingMode::Exclusive,
@@ -71,6 +77,10 @@ pub fn demo_profile() -> Profile {
         receipt_header: "Saffron Table\nIndiranagar, Bengaluru".into(),
         receipt_footer: "Thank you! Visit again.".into(),
         invoice_prefix: "ST1-".into(),
+        taxes_rounded: TaxesRounded::Together,
+        cash_rounding: CashRounding::Nearest,
+        round_off_to: RoundOffTo::Line,
+        service_charge_order_types: OrderTypes::ALL,
     }
 }
 
@@ -433,6 +443,7 @@ pub fn generate_large(app: &App, sizes: LargeData, seed: u64) -> Result<()> {
                         tax_class: class.code.clone(),
                         tax_rate: class.rate,
                         tax_split: class.split,
+                        levies: class.levies.clone(),
                         discount: None,
                         note: String::new(),
                         sent_to_kitchen: false,
@@ -542,6 +553,7 @@ fn generate_paid_history(
                         tax_class: class.code.clone(),
                         tax_rate: class.rate,
                         tax_split: class.split,
+                        levies: class.levies.clone(),
                         discount: None,
                         note: String::new(),
                         sent_to_kitchen: true,
@@ -549,7 +561,7 @@ fn generate_paid_history(
                         void: None,
                     });
                 }
-                let bill = pos_core::bill::calculate(&order.lines, None, &settings)?;
+                let bill = pos_core::bill::calculate_order(&order, false, &settings)?;
                 order.status = OrderStatus::Paid;
                 order.version = 6;
                 order.updated_at_ms = at + 600_000;

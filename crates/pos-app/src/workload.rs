@@ -416,7 +416,7 @@ impl Checker<'_> {
                 let (profile, _) = catalog::profile(&self.conn)?
                     .ok_or_else(|| AppError::internal("replay: the profile vanished"))?;
                 let order = &record.order;
-                let bill = bill::calculate(&order.lines, order.discount, &TaxSettings::from(&profile))?;
+                let bill = bill::calculate_order(order, false, &TaxSettings::from(&profile))?;
                 BillView::of(&record, bill, None)
             }
         };

@@ -17,7 +17,10 @@
 //! - [`order`]: [`Order`], its lines and the status state machine.
 //! - [`record`]: [`OrderRecord`]: an order with the bill it was paid with and the bills
 //!   that lost a race (two tills paid it offline), and the excess to give back.
-//! - [`bill`]: the tax engine: [`bill::calculate`] turns lines and settings into a [`Bill`].
+//! - [`bill`]: the tax engine: [`bill::calculate_with`] turns lines, the order's context and
+//!   settings into a [`Bill`], with every line's share of every tax.
+//! - `tax` (private): the taxes of one class (its own tax and its levies) as exact
+//!   fractions, rounded per line or per document, together or separately.
 //! - [`payment`]: tenders, split payments, cash change.
 //! - [`ledger`]: customers, their ledger and the derived balance.
 //! - [`summary`]: the day's X/Z report ([`summary::DaySummary`]) and which day each sale,
@@ -39,17 +42,18 @@ pub mod profile;
 pub mod record;
 pub mod staff;
 pub mod summary;
+mod tax;
 pub mod text;
 
-pub use bill::{Bill, BillLine, TaxLine};
+pub use bill::{Bill, BillContext, BillLine, LineTax, TaxLine};
 pub use error::{DomainError, Result};
 pub use ids::{DeviceId, LedgerEntryId, LineId, MutationId, OrderId, PaymentId, StaffId};
 pub use ledger::{Customer, LedgerEntry, LedgerKind};
 pub use menu::{MenuItem, Sku};
-pub use money::{Currency, Money, Percent, Quantity, Rounding, TaxRate};
-pub use order::{Discount, Order, OrderLine, OrderStatus, OrderType};
+pub use money::{CashRounding, Currency, Money, Percent, Quantity, Rounding, TaxRate};
+pub use order::{Discount, Order, OrderLine, OrderStatus, OrderType, OrderTypes};
 pub use payment::{AppliedPayment, Payment, PaymentMethod, Tender};
 pub use phone::Phone;
-pub use profile::{Profile, ProfileLite, TaxClass, TaxSplit};
+pub use profile::{Levy, LevyCharge, LevyKind, Profile, ProfileLite, TaxClass, TaxSplit};
 pub use record::{OrderRecord, PaidBill};
 pub use staff::{Pin, Role, StaffMember};

@@ -1,6 +1,7 @@
 //! Bounds on input. They are generous for any restaurant and keep every intermediate sum
-//! of the tax engine below 10^17 minor units, far from `i64::MAX` (9.2 * 10^18); the
-//! multiplications by rates are done in `i128`.
+//! of the tax engine below 10^17 minor units (below 2 * 10^18 with three levies at 100%
+//! and the highest fixed tax per unit), under `i64::MAX` (9.2 * 10^18); the
+//! multiplications by rates are done in `i128`, checked.
 
 /// Highest unit price: 10^10 minor units (Rs 10 crore, $100 million).
 pub const MAX_UNIT_PRICE: i64 = 10_000_000_000;
@@ -16,3 +17,6 @@ pub const MAX_PAYMENT: i64 = 10_000_000_000_000;
 pub const MAX_NOTE_CHARS: usize = 500;
 /// Longest short text (names, table, categories), in characters.
 pub const MAX_NAME_CHARS: usize = 120;
+/// Most levies (a cess, a city tax) a tax class may carry besides its own tax. Four taxes
+/// per class keep every exact tax a whole number of 10^-16 minor units (bill.rs).
+pub const MAX_LEVIES_PER_CLASS: usize = 3;

@@ -211,6 +211,38 @@ pub fn round_to_increment(amount: Money, increment: Money, rule: Rounding) -> Mo
     Money((units * i128::from(inc)) as i64)
 }
 
+/// Which way the total moves to a multiple of the cash rounding increment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CashRounding {
+    /// To the nearest multiple; an exact half follows the profile's [`Rounding`].
+    #[default]
+    Nearest,
+    /// Up to the next multiple (the guest never pays less than the bill).
+    Up,
+    /// Down to the multiple below (the guest never pays more than the bill).
+    Down,
+}
+
+/// [`round_to_increment`] in the given direction. `Up` and `Down` go towards plus and
+/// minus infinity; an increment of 0 or 1 leaves the amount as it is.
+pub fn round_cash(amount: Money, increment: Money, direction: CashRounding, rule: Rounding) -> Money {
+    let inc = i128::from(increment.minor());
+    if inc <= 1 {
+        return amount;
+    }
+    let a = i128::from(amount.minor());
+    let units = match direction {
+        CashRounding::Nearest => return round_to_increment(amount, increment, rule),
+        CashRounding::Down => a.div_euclid(inc),
+        CashRounding::Up => a.div_euclid(inc) + i128::from(a.rem_euclid(inc) != 0),
+    };
+    // |units x inc| <= |amount| + inc: the increment is at most 10^5, so no overflow.
+    Money((units * inc) as i64)
+}
+
 /// `amount * bps / 10_000`, rounded.
 pub fn apply_bps(amount: Money, bps: u32, rule: Rounding) -> Money {
     Money(div_round(i128::from(amount.minor()) * i128::from(bps), 10_000, rule) as i64)
@@ -441,6 +473,38 @@ mod tests {
         assert_eq!(
             round_to_increment(Money::from_minor(10_549), Money::ZERO, Rounding::HalfUp).minor(),
             10_549
+        );
+    }
+
+    #[test]
+    fn cash_rounding_up_and_down_go_to_the_next_and_previous_multiple() {
+        let rupee = Money::from_minor(100);
+        let r = |a, d| round_cash(Money::from_minor(a), rupee, d, Rounding::HalfUp).minor();
+        assert_eq!(r(73_973, CashRounding::Up), 74_000, "739.73 up");
+        assert_eq!(r(73_973, CashRounding::Down), 73_900, "739.73 down");
+        assert_eq!(r(73_973, CashRounding::Nearest), 74_000, "739.73 nearest");
+        assert_eq!(r(74_000, CashRounding::Up), 74_000, "a multiple stays");
+        assert_eq!(r(74_000, CashRounding::Down), 74_000, "a multiple stays");
+        assert_eq!(
+            r(-73_973, CashRounding::Up),
+            -73_900,
+            "up is towards plus infinity"
+        );
+        assert_eq!(
+            r(-73_973, CashRounding::Down),
+            -74_000,
+            "down is towards minus infinity"
+        );
+        assert_eq!(
+            round_cash(
+                Money::from_minor(73_973),
+                Money::from_minor(1),
+                CashRounding::Up,
+                Rounding::HalfUp
+            )
+            .minor(),
+            73_973,
+            "an increment of one paisa does not round"
         );
     }
 

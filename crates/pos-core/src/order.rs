@@ -21,7 +21,7 @@ use crate::menu::{MenuItem, Sku};
 use crate::money::{Money, Percent, Quantity, TaxRate};
 use crate::payment::Payment;
 use crate::phone::Phone;
-use crate::profile::{Profile, TaxSplit};
+use crate::profile::{Levy, Profile, TaxSplit};
 use crate::text::clean;
 use crate::{DomainError, Result};
 
@@ -37,6 +37,8 @@ pub enum OrderType {
 }
 
 impl OrderType {
+    pub const ALL: [OrderType; 3] = [OrderType::DineIn, OrderType::Takeaway, OrderType::Delivery];
+
     pub fn as_str(self) -> &'static str {
         match self {
             OrderType::DineIn => "dine_in",
@@ -57,6 +59,57 @@ impl OrderType {
                 ));
             }
         })
+    }
+}
+
+/// A set of order types, e.g. the ones a service charge applies to. Written as a list
+/// (`["dine_in"]`); the default is every type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "Vec<OrderType>"))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = Vec<OrderType>))]
+#[serde(from = "Vec<OrderType>", into = "Vec<OrderType>")]
+pub struct OrderTypes(u8);
+
+impl OrderTypes {
+    pub const ALL: OrderTypes = OrderTypes(0b111);
+    pub const NONE: OrderTypes = OrderTypes(0);
+
+    fn bit(t: OrderType) -> u8 {
+        match t {
+            OrderType::DineIn => 1,
+            OrderType::Takeaway => 2,
+            OrderType::Delivery => 4,
+        }
+    }
+
+    pub fn only(types: &[OrderType]) -> OrderTypes {
+        OrderTypes(types.iter().fold(0, |acc, t| acc | Self::bit(*t)))
+    }
+
+    pub fn contains(self, t: OrderType) -> bool {
+        self.0 & Self::bit(t) != 0
+    }
+
+    pub fn is_all(self) -> bool {
+        self == Self::ALL
+    }
+}
+
+impl Default for OrderTypes {
+    fn default() -> Self {
+        OrderTypes::ALL
+    }
+}
+
+impl From<Vec<OrderType>> for OrderTypes {
+    fn from(types: Vec<OrderType>) -> Self {
+        OrderTypes::only(&types)
+    }
+}
+
+impl From<OrderTypes> for Vec<OrderType> {
+    fn from(set: OrderTypes) -> Self {
+        OrderType::ALL.into_iter().filter(|t| set.contains(*t)).collect()
     }
 }
 
@@ -214,6 +267,9 @@ pub struct OrderLine {
     pub tax_class: String,
     pub tax_rate: TaxRate,
     pub tax_split: TaxSplit,
+    /// The class's levies (a cess, a city tax) when the line was added; empty for most.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levies: Vec<Levy>,
     pub discount: Option<Discount>,
     pub note: String,
     pub sent_to_kitchen: bool,
@@ -262,6 +318,7 @@ impl OrderLine {
             tax_class: class.code.clone(),
             tax_rate: class.rate,
             tax_split: class.split,
+            levies: class.levies.clone(),
             discount,
             note: clean("note", note, MAX_NAME_CHARS, false)?,
             sent_to_kitchen: false,
@@ -635,6 +692,49 @@ mod tests {
         o.void_line(id, "guest changed mind", 2).unwrap();
         assert_eq!(o.lines.len(), 1, "voided lines are kept");
         assert!(o.void_line(id, "again", 3).is_err());
+    }
+
+    #[test]
+    fn a_new_line_copies_its_class_levies_so_later_profile_edits_leave_it_alone() {
+        let mut profile = sample_profile();
+        let cess = crate::profile::Levy {
+            code: "CESS12".into(),
+            name: "Compensation cess".into(),
+            charge: crate::profile::LevyCharge::Percent(TaxRate::from_bps(1200).unwrap()),
+            compound: false,
+            kind: crate::profile::LevyKind::Cess,
+        };
+        profile.tax_classes[0].levies = vec![cess.clone()];
+        let l = OrderLine::new(
+            LineId::from_uuid(Uuid::nil()),
+            &item(4000),
+            &profile,
+            Quantity::ONE,
+            None,
+            "",
+            0,
+        )
+        .unwrap();
+        assert_eq!(l.levies, [cess], "the line carries the cess it was sold with");
+        profile.tax_classes[0].levies.clear();
+        assert_eq!(l.levies.len(), 1, "and keeps it when the profile drops it");
+    }
+
+    #[test]
+    fn order_type_sets_read_and_write_as_lists() {
+        let dine_in: OrderTypes = serde_json::from_str(r#"["dine_in"]"#).unwrap();
+        assert!(dine_in.contains(OrderType::DineIn) && !dine_in.contains(OrderType::Takeaway));
+        assert_eq!(
+            serde_json::to_string(&OrderTypes::ALL).unwrap(),
+            r#"["dine_in","takeaway","delivery"]"#
+        );
+        assert_eq!(
+            OrderTypes::default(),
+            OrderTypes::ALL,
+            "every type unless the profile says"
+        );
+        let none: OrderTypes = serde_json::from_str("[]").unwrap();
+        assert_eq!(none, OrderTypes::NONE, "an empty list is no type at all");
     }
 
     #[test]

@@ -197,12 +197,14 @@ pub struct PaymentPlan {
 }
 
 impl PaymentPlan {
-    /// Refuses a final order (paid or void), recomputes the bill, applies the tenders to
-    /// what is due, and finds the phone an on-account part is charged to.
+    /// Refuses a final order (paid or void), recomputes the bill (for the order's type,
+    /// with the service charge waived if the caller says a manager waived it), applies the
+    /// tenders to what is due, and finds the phone an on-account part is charged to.
     pub fn new(
         order: &crate::Order,
         tenders: &[Tender],
         settings: &crate::bill::TaxSettings,
+        service_charge_waived: bool,
         currency: &Currency,
     ) -> Result<PaymentPlan> {
         if order.status.is_final() {
@@ -211,7 +213,7 @@ impl PaymentPlan {
                 order.number, order.status
             )));
         }
-        let bill = crate::bill::calculate(&order.lines, order.discount, settings)?;
+        let bill = crate::bill::calculate_order(order, service_charge_waived, settings)?;
         let due = bill.total - order.amount_paid();
         let applied = apply_tenders(due, tenders, currency)?;
         let on_account: Money = applied

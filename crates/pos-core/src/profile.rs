@@ -3,11 +3,16 @@
 //! Every rounding convention that differs between real systems is a setting here, with the
 //! defaults an Indian restaurant expects (half-up, tax per document, CGST takes the odd
 //! paisa). docs/MONEY.md explains each with worked examples.
+//!
+//! Every setting added after the first release has a serde default that keeps the old
+//! behaviour, so a profile stored by an older till or server still reads (and bills) the
+//! same.
 
 use serde::{Deserialize, Serialize};
 
-use crate::limits::{MAX_NAME_CHARS, MAX_NOTE_CHARS};
-use crate::money::{Currency, Money, Percent, Rounding, TaxRate};
+use crate::limits::{MAX_LEVIES_PER_CLASS, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_UNIT_PRICE};
+use crate::money::{CashRounding, Currency, Money, Percent, Rounding, TaxRate};
+use crate::order::OrderTypes;
 use crate::phone::Phone;
 use crate::text::clean;
 use crate::{DomainError, Result};
@@ -65,6 +70,82 @@ pub enum TaxSplit {
     Single,
 }
 
+/// Whether the taxes of one amount (a class's tax and its levies) are rounded together or
+/// each on its own. Two 10% taxes on 0.05: together 0.01 (0.005 + 0.005 rounded once, the
+/// paisa to the first tax), separately 0.01 each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TaxesRounded {
+    /// The exact taxes are summed and rounded once; the sum is split over the taxes by
+    /// largest remainder. Never more than half a minor unit from the exact sum.
+    #[default]
+    Together,
+    /// Each tax is rounded on its own; a compound tax is charged on the rounded taxes
+    /// before it (with exclusive prices), as a printed invoice shows them.
+    Separately,
+}
+
+/// Where the cash rounding of the total goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RoundOffTo {
+    /// Its own round-off line on the bill.
+    #[default]
+    Line,
+    /// Into the biggest tax of the bill (a class's tax or levy, before CGST/SGST are
+    /// split, so the halves stay within a paisa); a round-off line when the bill has no
+    /// tax or the tax would go below zero.
+    BiggestTax,
+}
+
+/// What a levy charges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+pub enum LevyCharge {
+    /// A percentage of its base (basis points).
+    Percent(TaxRate),
+    /// A fixed amount per unit sold, in minor units (half a unit pays half).
+    PerUnit(Money),
+}
+
+/// How a levy is reported on the bill and in the stored figures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LevyKind {
+    /// A tax under the levy's name (a city tax).
+    #[default]
+    Tax,
+    /// India's GST compensation cess, which GST returns report apart from the tax.
+    Cess,
+}
+
+/// A further tax charged with a class's own tax: the compensation cess on aerated drinks
+/// beside GST 28%, a city tax beside a state tax, a tax charged on another tax.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Levy {
+    /// Short code, unique within its class, e.g. `CESS12`.
+    pub code: String,
+    /// Shown on bills, e.g. `Compensation cess`.
+    pub name: String,
+    pub charge: LevyCharge,
+    /// Whether its base includes the class's tax and the levies before it (a tax on
+    /// tax). Percentages only.
+    #[serde(default)]
+    pub compound: bool,
+    #[serde(default)]
+    pub kind: LevyKind,
+}
+
 /// A tax class: every menu item names one.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -76,6 +157,9 @@ pub struct TaxClass {
     pub name: String,
     pub rate: TaxRate,
     pub split: TaxSplit,
+    /// Further taxes charged with the class's own, in this order (at most three).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levies: Vec<Levy>,
 }
 
 /// The tax registration printed on invoices.
@@ -110,14 +194,26 @@ pub struct Profile {
     pub tax_classes: Vec<TaxClass>,
     pub pricing: PricingMode,
     pub tax_rounding: TaxRoundingLevel,
+    /// Whether a class's tax and its levies are rounded together or each on its own.
+    #[serde(default)]
+    pub taxes_rounded: TaxesRounded,
     pub rounding: Rounding,
     pub odd_paisa_to: GstHalf,
     /// Bills are rounded to a multiple of this (100 paise = nearest rupee); 0 or 1: none.
     pub cash_rounding_increment: Money,
+    /// Whether the total goes to the nearest multiple, up or down.
+    #[serde(default)]
+    pub cash_rounding: CashRounding,
+    /// Whether the rounding difference is a round-off line or goes into the biggest tax.
+    #[serde(default)]
+    pub round_off_to: RoundOffTo,
     pub service_charge: Percent,
     pub service_charge_taxed: bool,
     /// Tax class of the service charge when it is taxed.
     pub service_charge_tax_class: String,
+    /// Order types that pay the service charge (all of them unless the profile says).
+    #[serde(default)]
+    pub service_charge_order_types: OrderTypes,
     pub receipt_header: String,
     pub receipt_footer: String,
     /// Prefix of invoice numbers printed by this till, e.g. `T1-`.
@@ -219,6 +315,7 @@ impl Profile {
             let class = &mut self.tax_classes[i];
             class.code = clean("tax_classes", &class.code, 16, true)?;
             class.name = clean("tax_classes", &class.name, 40, true)?;
+            validate_levies(class)?;
             let code = class.code.clone();
             if self.tax_classes[..i].iter().any(|c| c.code == code) {
                 return Err(DomainError::invalid(
@@ -245,6 +342,41 @@ impl Profile {
         }
         Ok(self)
     }
+}
+
+/// Trims a class's levies and checks them: at most three, unique codes, per-unit amounts
+/// within the price limit, compound only for percentages.
+fn validate_levies(class: &mut TaxClass) -> Result<()> {
+    let code = class.code.clone();
+    let bad = |why: String| DomainError::invalid("tax_classes", format!("tax class {code}: {why}"));
+    if class.levies.len() > MAX_LEVIES_PER_CLASS {
+        return Err(bad(format!("at most {MAX_LEVIES_PER_CLASS} levies")));
+    }
+    for i in 0..class.levies.len() {
+        let levy = &mut class.levies[i];
+        levy.code = clean("tax_classes", &levy.code, 16, true)?;
+        levy.name = clean("tax_classes", &levy.name, 40, true)?;
+        let levy_code = levy.code.clone();
+        match levy.charge {
+            LevyCharge::Percent(_) => {}
+            LevyCharge::PerUnit(amount) => {
+                if amount.is_negative() || amount.minor() > MAX_UNIT_PRICE {
+                    return Err(bad(format!(
+                        "levy {levy_code} must charge between 0 and {MAX_UNIT_PRICE} minor units per unit"
+                    )));
+                }
+                if levy.compound {
+                    return Err(bad(format!(
+                        "levy {levy_code} is a fixed amount per unit and cannot be charged on other taxes"
+                    )));
+                }
+            }
+        }
+        if levy_code == class.code || class.levies[..i].iter().any(|l| l.code == levy_code) {
+            return Err(bad(format!("levy code {levy_code} appears twice")));
+        }
+    }
+    Ok(())
 }
 
 fn looks_like_email(s: &str) -> bool {
@@ -329,15 +461,20 @@ pub(crate) mod tests_support {
                 name: "GST 5%".into(),
                 rate: TaxRate::from_bps(500).unwrap(),
                 split: TaxSplit::CgstSgst,
+                levies: Vec::new(),
             }],
             pricing: PricingMode::Exclusive,
             tax_rounding: TaxRoundingLevel::PerDocument,
+            taxes_rounded: TaxesRounded::Together,
             rounding: Rounding::HalfUp,
             odd_paisa_to: GstHalf::Cgst,
             cash_rounding_increment: Money::from_minor(100),
+            cash_rounding: CashRounding::Nearest,
+            round_off_to: RoundOffTo::Line,
             service_charge: Percent::ZERO,
             service_charge_taxed: false,
             service_charge_tax_class: "GST5".into(),
+            service_charge_order_types: OrderTypes::ALL,
             receipt_header: String::new(),
             receipt_footer: String::new(),
             invoice_prefix: "T1-".into(),
@@ -363,6 +500,30 @@ mod tests {
             "PAN with a digit in the letters"
         );
         assert!(validate_gstin("00AAPFU0939F1ZV").is_err(), "state code 00");
+    }
+
+    fn cess(bps: u32) -> Levy {
+        Levy {
+            code: "CESS".into(),
+            name: "Compensation cess".into(),
+            charge: LevyCharge::Percent(TaxRate::from_bps(bps).unwrap()),
+            compound: false,
+            kind: LevyKind::Cess,
+        }
+    }
+
+    #[test]
+    fn a_class_with_a_cess_and_a_compound_levy_validates() {
+        let mut p = sample();
+        let mut on_tax = cess(100);
+        on_tax.code = " ON-TAX ".into();
+        on_tax.compound = true;
+        p.tax_classes[0].levies = vec![cess(1200), on_tax];
+        let p = p.validated().expect("two levies, the second on tax, are allowed");
+        assert_eq!(
+            p.tax_classes[0].levies[1].code, "ON-TAX",
+            "levy codes are trimmed"
+        );
     }
 
     #[test]
@@ -398,6 +559,31 @@ mod tests {
             ),
             ("receipt_footer", Box::new(|p| p.receipt_footer = "x".repeat(501))),
             ("day_starts_at_hour", Box::new(|p| p.day_starts_at_hour = 24)),
+            (
+                "tax_classes",
+                Box::new(|p| p.tax_classes[0].levies = vec![cess(1200); MAX_LEVIES_PER_CLASS + 1]),
+            ),
+            (
+                "tax_classes",
+                Box::new(|p| p.tax_classes[0].levies = vec![cess(1200), cess(500)]),
+            ),
+            (
+                "tax_classes",
+                Box::new(|p| {
+                    let mut per_unit = cess(0);
+                    per_unit.charge = LevyCharge::PerUnit(Money::from_minor(100));
+                    per_unit.compound = true;
+                    p.tax_classes[0].levies = vec![per_unit];
+                }),
+            ),
+            (
+                "tax_classes",
+                Box::new(|p| {
+                    let mut per_unit = cess(0);
+                    per_unit.charge = LevyCharge::PerUnit(Money::from_minor(-1));
+                    p.tax_classes[0].levies = vec![per_unit];
+                }),
+            ),
         ];
         for (field, change) in cases {
             let mut p = sample();

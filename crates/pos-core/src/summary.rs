@@ -109,7 +109,7 @@ impl DaySummary {
         self.cgst += b.component_total(TaxComponent::Cgst);
         self.sgst += b.component_total(TaxComponent::Sgst);
         self.igst += b.component_total(TaxComponent::Igst);
-        self.other_tax += b.component_total(TaxComponent::Tax);
+        self.other_tax += b.other_tax();
         self.tax_total += b.tax_total;
         self.tax_included += b.tax_included;
         self.round_off += b.round_off;

@@ -396,8 +396,10 @@ async fn insert_bill(
     b: &PaidBill,
     profile: Option<&Profile>,
 ) -> Result<(), Internal> {
-    let ours =
-        profile.and_then(|p| bill::calculate(&r.order.lines, r.order.discount, &TaxSettings::from(p)).ok());
+    // The order's type decides a limited service charge; a waiver is the till's word.
+    let ours = profile.and_then(|p| {
+        bill::calculate_order(&r.order, b.bill.service_charge_waived, &TaxSettings::from(p)).ok()
+    });
     if r.bill_mismatch {
         tracing::warn!(order_id = %r.order.id, "bill mismatch between till and server");
     }

@@ -36,6 +36,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_sync_rules.sql",
         include_str!("../../../migrations/till/0006_sync_rules.sql"),
     ),
+    (
+        "0007_line_levies.sql",
+        include_str!("../../../migrations/till/0007_line_levies.sql"),
+    ),
 ];
 
 /// The schema version this code writes: the number of migrations.

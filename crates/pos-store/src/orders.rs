@@ -120,8 +120,8 @@ pub fn insert_line(tx: &WriteTx<'_>, order_id: OrderId, position: usize, l: &Ord
     tx.prepare_cached(
         "INSERT INTO order_lines (id, order_id, position, sku, name, qty_milli, unit_price, tax_class,
              tax_rate_bps, tax_split, discount, note, sent, added_at_ms, void_reason, voided_at_ms,
-             voided_by, void_approved_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+             voided_by, void_approved_by, levies)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )?
     .execute(params![
         l.id.to_string(),
@@ -142,6 +142,11 @@ pub fn insert_line(tx: &WriteTx<'_>, order_id: OrderId, position: usize, l: &Ord
         l.void.as_ref().map(|v| v.at_ms),
         l.void.as_ref().and_then(|v| v.voided_by).map(|s| s.to_string()),
         l.void.as_ref().and_then(|v| v.approved_by).map(|s| s.to_string()),
+        if l.levies.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(&l.levies)?)
+        },
     ])?;
     Ok(())
 }
@@ -193,7 +198,9 @@ pub fn insert_bill(
     at_ms: i64,
 ) -> Result<()> {
     let bill = &paid.bill;
-    let other = bill.component_total(TaxComponent::Tax);
+    // Single taxes, levies and cess: everything that is not CGST, SGST or IGST, so the
+    // four columns still sum to tax_total.
+    let other = bill.other_tax();
     tx.prepare_cached(
         "INSERT INTO bills (order_id, invoice_no, business_day, subtotal, discount_total, service_charge,
              cgst, sgst, igst, other_tax, tax_total, tax_included, round_off, total, body, created_at_ms,
@@ -378,7 +385,7 @@ pub fn load_order(conn: &Connection, id: OrderId) -> Result<Option<Order>> {
 fn load_lines(conn: &Connection, id: OrderId) -> Result<Vec<OrderLine>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, sku, name, qty_milli, unit_price, tax_class, tax_rate_bps, tax_split, discount, note, sent,
-             added_at_ms, void_reason, voided_at_ms, voided_by, void_approved_by
+             added_at_ms, void_reason, voided_at_ms, voided_by, void_approved_by, levies
          FROM order_lines WHERE order_id = ?1 ORDER BY added_at_ms, id",
     )?;
     let mut rows = stmt.query([id.to_string()])?;
@@ -390,6 +397,7 @@ fn load_lines(conn: &Connection, id: OrderId) -> Result<Vec<OrderLine>> {
         let approved_by: Option<String> = r.get(15)?;
         let discount: Option<String> = r.get(8)?;
         let split: String = r.get(7)?;
+        let levies: Option<String> = r.get(16)?;
         out.push(OrderLine {
             id: parse(&r.get::<_, String>(0)?)?,
             sku: domain(Sku::parse(&r.get::<_, String>(1)?))?,
@@ -399,6 +407,7 @@ fn load_lines(conn: &Connection, id: OrderId) -> Result<Vec<OrderLine>> {
             tax_class: r.get(5)?,
             tax_rate: domain(TaxRate::from_bps(r.get(6)?))?,
             tax_split: json(&split)?,
+            levies: levies.as_deref().map(json).transpose()?.unwrap_or_default(),
             discount: discount.as_deref().map(json::<Discount>).transpose()?,
             note: r.get(9)?,
             sent_to_kitchen: r.get(10)?,

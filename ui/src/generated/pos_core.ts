@@ -27,6 +27,8 @@ export type TaxRate = number;
 
 export type Rounding = "half_up" | "half_even";
 
+export type CashRounding = "nearest" | "up" | "down";
+
 export type Currency = { code: string, exponent: number, };
 
 export type Phone = string;
@@ -41,6 +43,29 @@ export type GstHalf = "cgst" | "sgst";
 
 export type TaxSplit = "cgst_sgst" | "igst" | "single";
 
+export type TaxesRounded = "together" | "separately";
+
+export type RoundOffTo = "line" | "biggest_tax";
+
+export type LevyCharge = { "kind": "percent", "value": TaxRate } | { "kind": "per_unit", "value": Money };
+
+export type LevyKind = "tax" | "cess";
+
+export type Levy = { 
+/**
+ * Short code, unique within its class, e.g. `CESS12`.
+ */
+code: string, 
+/**
+ * Shown on bills, e.g. `Compensation cess`.
+ */
+name: string, charge: LevyCharge, 
+/**
+ * Whether its base includes the class's tax and the levies before it (a tax on
+ * tax). Percentages only.
+ */
+compound: boolean, kind: LevyKind, };
+
 export type TaxClass = { 
 /**
  * Short code menu items refer to, e.g. `GST5`.
@@ -49,7 +74,11 @@ code: string,
 /**
  * Shown on bills, e.g. `GST 5%`.
  */
-name: string, rate: TaxRate, split: TaxSplit, };
+name: string, rate: TaxRate, split: TaxSplit, 
+/**
+ * Further taxes charged with the class's own, in this order (at most three).
+ */
+levies?: Array<Levy>, };
 
 export type TaxRegistration = { 
 /**
@@ -70,15 +99,31 @@ utc_offset_minutes: number,
 /**
  * Local hour at which a business day starts (sales before it count for the day before).
  */
-day_starts_at_hour: number, tax_classes: Array<TaxClass>, pricing: PricingMode, tax_rounding: TaxRoundingLevel, rounding: Rounding, odd_paisa_to: GstHalf, 
+day_starts_at_hour: number, tax_classes: Array<TaxClass>, pricing: PricingMode, tax_rounding: TaxRoundingLevel, 
+/**
+ * Whether a class's tax and its levies are rounded together or each on its own.
+ */
+taxes_rounded: TaxesRounded, rounding: Rounding, odd_paisa_to: GstHalf, 
 /**
  * Bills are rounded to a multiple of this (100 paise = nearest rupee); 0 or 1: none.
  */
-cash_rounding_increment: Money, service_charge: Percent, service_charge_taxed: boolean, 
+cash_rounding_increment: Money, 
+/**
+ * Whether the total goes to the nearest multiple, up or down.
+ */
+cash_rounding: CashRounding, 
+/**
+ * Whether the rounding difference is a round-off line or goes into the biggest tax.
+ */
+round_off_to: RoundOffTo, service_charge: Percent, service_charge_taxed: boolean, 
 /**
  * Tax class of the service charge when it is taxed.
  */
-service_charge_tax_class: string, receipt_header: string, receipt_footer: string, 
+service_charge_tax_class: string, 
+/**
+ * Order types that pay the service charge (all of them unless the profile says).
+ */
+service_charge_order_types: OrderTypes, receipt_header: string, receipt_footer: string, 
 /**
  * Prefix of invoice numbers printed by this till, e.g. `T1-`.
  */
@@ -94,6 +139,8 @@ price: Money, tax_class: string, active: boolean, };
 
 export type OrderType = "dine_in" | "takeaway" | "delivery";
 
+export type OrderTypes = Array<"dine_in" | "takeaway" | "delivery">;
+
 export type OrderStatus = "open" | "sent_to_kitchen" | "served" | "billed" | "paid" | "void";
 
 export type Discount = { "kind": "percent", "value": Percent } | { "kind": "amount", "value": Money };
@@ -108,7 +155,11 @@ voided_by?: StaffId,
  */
 approved_by?: StaffId, };
 
-export type OrderLine = { id: LineId, sku: Sku, name: string, qty: Quantity, unit_price: Money, tax_class: string, tax_rate: TaxRate, tax_split: TaxSplit, discount: Discount | null, note: string, sent_to_kitchen: boolean, added_at_ms: number, void: LineVoid | null, };
+export type OrderLine = { id: LineId, sku: Sku, name: string, qty: Quantity, unit_price: Money, tax_class: string, tax_rate: TaxRate, tax_split: TaxSplit, 
+/**
+ * The class's levies (a cess, a city tax) when the line was added; empty for most.
+ */
+levies?: Array<Levy>, discount: Discount | null, note: string, sent_to_kitchen: boolean, added_at_ms: number, void: LineVoid | null, };
 
 export type NewOrder = { order_type: OrderType | null, table: string | null, 
 /**
@@ -162,7 +213,7 @@ export type Payment = { id: PaymentId, method: PaymentMethod, amount: Money, ten
  */
 customer_phone: Phone | null, at_ms: number, };
 
-export type TaxComponent = "cgst" | "sgst" | "igst" | "tax";
+export type TaxComponent = "cgst" | "sgst" | "igst" | "tax" | "cess";
 
 export type TaxLine = { 
 /**
@@ -174,9 +225,20 @@ class: string, component: TaxComponent,
  */
 class_rate: TaxRate, 
 /**
- * Net amount taxed (goods and, if taxed in this class, service charge).
+ * Net amount taxed (goods and, if taxed in this class, service charge); for a
+ * compound levy, with the taxes before it.
  */
-taxable: Money, amount: Money, };
+taxable: Money, amount: Money, 
+/**
+ * The levy this line charges; absent on the class's own tax.
+ */
+levy?: Levy | null, };
+
+export type LineTax = { 
+/**
+ * Index of the tax line in [`Bill::tax_lines`].
+ */
+tax_line: number, amount: Money, };
 
 export type BillLine = { line_id: LineId | null, sku: Sku, name: string, qty: Quantity, unit_price: Money, 
 /**
@@ -190,7 +252,17 @@ order_discount: Money,
 /**
  * `gross - line_discount - order_discount`, as priced (tax-inclusive if prices are).
  */
-amount: Money, tax_class: string, tax_rate: TaxRate, };
+amount: Money, tax_class: string, tax_rate: TaxRate, 
+/**
+ * The line's taxable value: its amount without the tax inside it (the amount itself
+ * when prices exclude tax). Zero on bills stored before per-line taxes.
+ */
+taxable: Money, 
+/**
+ * The line's share of each tax line it pays (an e-invoice prints them per item).
+ * Empty on bills stored before per-line taxes.
+ */
+taxes: Array<LineTax>, };
 
 export type Bill = { pricing: PricingMode, lines: Array<BillLine>, 
 /**
@@ -200,11 +272,28 @@ subtotal: Money, line_discounts: Money, order_discount: Money, discount_total: M
 /**
  * Taxable value of the goods after discounts, excluding tax.
  */
-net_total: Money, service_charge_rate: Percent, service_charge: Money, tax_lines: Array<TaxLine>, tax_total: Money, 
+net_total: Money, 
+/**
+ * The rate charged (zero when this order pays no service charge).
+ */
+service_charge_rate: Percent, service_charge: Money, 
+/**
+ * A manager waived the service charge this order would have paid.
+ */
+service_charge_waived: boolean, 
+/**
+ * The service charge's share of each tax line it pays.
+ */
+service_charge_taxes: Array<LineTax>, tax_lines: Array<TaxLine>, tax_total: Money, 
 /**
  * Part of `tax_total` already contained in inclusive prices (zero when exclusive).
  */
-tax_included: Money, round_off: Money, total: Money, };
+tax_included: Money, round_off: Money, 
+/**
+ * Cash rounding absorbed by the biggest tax: already inside `tax_total` and that
+ * tax's lines; zero when the rounding is shown as `round_off`.
+ */
+round_off_in_tax: Money, total: Money, };
 
 export type Customer = { phone: Phone, name: string, 
 /**

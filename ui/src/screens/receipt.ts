@@ -1,7 +1,7 @@
 // The receipt at receipt-printer width, shown on screen and printed with window.print.
 import type { BillView, Order, Payment, Profile } from "../api";
 import { h, replace } from "../dom";
-import { formatBps, formatQty, methodLabel } from "../format";
+import { formatBps, formatQty, methodLabel, taxLineLabel } from "../format";
 import { money } from "../state";
 
 export function receiptView(p: Profile, o: Order, b: BillView, payments: Payment[]): HTMLElement {
@@ -31,9 +31,8 @@ export function receiptView(p: Profile, o: Order, b: BillView, payments: Payment
     row("Subtotal", money(bill.subtotal)),
     bill.discount_total ? row("Discounts", `−${money(bill.discount_total)}`) : null,
     bill.service_charge ? row(`Service ${formatBps(bill.service_charge_rate)}`, money(bill.service_charge)) : null,
-    bill.tax_lines.map((t) =>
-      row(`${t.component.toUpperCase()} ${formatBps(t.component === "cgst" || t.component === "sgst" ? t.class_rate / 2 : t.class_rate)} on ${money(t.taxable)}`, money(t.amount), "small"),
-    ),
+    bill.service_charge_waived ? row("Service charge waived", money(0), "small") : null,
+    bill.tax_lines.map((t) => row(`${taxLineLabel(t, p.currency)} on ${money(t.taxable)}`, money(t.amount), "small")),
     bill.round_off ? row("Round-off", money(bill.round_off)) : null,
     row("TOTAL", money(bill.total), "r-total"),
     paid.map((pm) => row(methodLabel(pm.method), money(pm.method === "cash" ? pm.tendered : pm.amount))),

@@ -1,7 +1,7 @@
 // Sell: menu by category with instant search, the ticket, the bill, payment and receipt.
 import { api, requestId, type AppError, type BillView, type Order, type OrderType, type PaymentReceipt } from "../api";
 import { busy, errorSlot, h, modal, replace, showError, toast } from "../dom";
-import { formatBps, formatQty, methodLabel, orderTypeLabel, parseAmount, parsePercent, statusLabel, toPlain } from "../format";
+import { formatBps, formatQty, methodLabel, orderTypeLabel, parseAmount, parsePercent, statusLabel, taxLineLabel, toPlain } from "../format";
 import { currency, money, shared } from "../state";
 import { categories, findBySku, searchMenu, tenderPreview, ticketRows, toTenders, type TenderDraft } from "../ticket";
 import { printReceipt, receiptView } from "./receipt";
@@ -445,9 +445,8 @@ function billPreview(): HTMLElement | null {
     row("Subtotal", bill.subtotal),
     bill.discount_total ? row("Discounts", -bill.discount_total) : null,
     bill.service_charge ? row(`Service charge ${formatBps(bill.service_charge_rate)}`, bill.service_charge) : null,
-    bill.tax_lines.map((t) =>
-      row(`${t.component.toUpperCase()} ${formatBps(t.component === "cgst" || t.component === "sgst" ? t.class_rate / 2 : t.class_rate)}`, t.amount, "tax"),
-    ),
+    bill.service_charge_waived ? row("Service charge waived", 0) : null,
+    bill.tax_lines.map((t) => row(taxLineLabel(t, currency()), t.amount, "tax")),
     bill.round_off ? row("Round-off", bill.round_off) : null,
     h("div", { class: "bill-row total", "data-testid": "bill-total" }, h("span", {}, "Total"), h("span", { class: "amount" }, money(bill.total))),
     b.paid ? row("Paid", b.paid) : null,

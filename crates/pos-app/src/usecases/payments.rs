@@ -8,7 +8,7 @@ use pos_protocol::Mutation;
 use pos_store::customers;
 
 use crate::app::record_in;
-use crate::usecases::orders::load_for_write;
+use crate::usecases::orders::{SERVICE_CHARGE_WAIVED, load_for_write};
 use crate::views::{PaymentReceipt, RecordPayment};
 use crate::{App, AppError, Result};
 
@@ -37,6 +37,7 @@ impl App {
                 &order,
                 &input.tenders,
                 &TaxSettings::from(&*profile),
+                SERVICE_CHARGE_WAIVED,
                 &profile.currency,
             )?;
             let bill = &plan.bill;

@@ -511,3 +511,51 @@ fn list_orders_pages_paid_and_void_history_and_mixed_filters() {
     );
     assert_eq!(err.field.as_deref(), Some("limit"));
 }
+
+#[test]
+fn a_dine_in_only_service_charge_is_billed_and_paid_on_dine_in_but_not_on_takeaway() {
+    let app = test_app();
+    let mut p = pos_app::demo::demo_profile();
+    p.service_charge = Percent::from_bps(1000).unwrap();
+    p.service_charge_order_types = pos_core::OrderTypes::only(&[pos_core::OrderType::DineIn]);
+    app.update_profile(pos_app::Actor::System, p).unwrap();
+
+    let table = dine_in(&app, "T1");
+    add(&app, table.id, "ST-01", "1");
+    let counter = takeaway_for(&app, "98450 12345");
+    add(&app, counter.id, "ST-01", "1");
+
+    let at_table = app.calculate_bill(table.id).unwrap();
+    let to_go = app.calculate_bill(counter.id).unwrap();
+    assert_eq!(
+        (
+            at_table.bill.service_charge,
+            at_table.bill.tax_total,
+            at_table.bill.total
+        ),
+        (m(28_00), m(15_40), m(323_00)),
+        "dine-in: 280.00 + 10% service 28.00, taxed with the food at 5% (15.40), 323.40 to the rupee"
+    );
+    assert_eq!(
+        (to_go.bill.service_charge, to_go.bill.total),
+        (m(0), m(294_00)),
+        "takeaway: 280.00 + 14.00 tax, no service charge"
+    );
+    let paid = pay_due(&app, counter.id, PaymentMethod::Cash);
+    assert_eq!(paid.due, m(0), "the takeaway is paid at 294.00");
+    let stored = app.calculate_bill(counter.id).unwrap();
+    assert_eq!(
+        (
+            stored.invoice_no.is_some(),
+            stored.bill.service_charge,
+            stored.bill.total
+        ),
+        (true, m(0), m(294_00)),
+        "and its stored snapshot has no service charge either"
+    );
+    assert_eq!(
+        direct_bill(&app, table.id).bill,
+        at_table.bill,
+        "the till's bill is the engine's"
+    );
+}

@@ -340,7 +340,7 @@ pub fn direct_bill(app: &App, id: OrderId) -> BillView {
     }
     let profile = direct_profile(app);
     let order = &record.order;
-    let bill = bill::calculate(&order.lines, order.discount, &TaxSettings::from(&profile))
+    let bill = bill::calculate_order(order, false, &TaxSettings::from(&profile))
         .expect("a stored order always computes");
     BillView::of(&record, bill, None)
 }

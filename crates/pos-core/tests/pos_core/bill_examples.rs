@@ -657,6 +657,7 @@ fn settings_come_from_the_profile_and_untaxed_or_zero_service_charge_has_no_clas
             name: "GST 5%".into(),
             rate: TaxRate::from_bps(500).unwrap(),
             split: TaxSplit::CgstSgst,
+            levies: Vec::new(),
         }],
         pricing: PricingMode::Exclusive,
         tax_rounding: TaxRoundingLevel::PerDocument,
@@ -669,6 +670,10 @@ fn settings_come_from_the_profile_and_untaxed_or_zero_service_charge_has_no_clas
         receipt_header: String::new(),
         receipt_footer: String::new(),
         invoice_prefix: "T1-".into(),
+        taxes_rounded: Default::default(),
+        cash_rounding: Default::default(),
+        round_off_to: Default::default(),
+        service_charge_order_types: Default::default(),
     };
     let s = TaxSettings::from(&p);
     assert_eq!(

@@ -27,6 +27,7 @@ fn all_settings() -> Vec<TaxSettings> {
                         pos_core::TaxRate::from_bps(10_000).unwrap(),
                         TaxSplit::CgstSgst,
                     )),
+                    ..TaxSettings::default()
                 });
             }
         }

@@ -18,4 +18,7 @@ mod bill_examples;
 mod limits;
 mod payment_examples;
 mod properties;
+mod stored_json;
 mod support;
+mod tax_rule_examples;
+mod tax_rule_properties;

@@ -129,6 +129,7 @@ fn settings(n_classes: usize) -> impl Strategy<Value = (TaxSettings, Option<usiz
                     cash_rounding_increment: m(inc),
                     service_charge: pct(sc),
                     service_charge_tax: None,
+                    ..TaxSettings::default()
                 },
                 sc_class,
             )
@@ -504,6 +505,7 @@ proptest! {
             cash_rounding_increment: m(inc),
             service_charge: pct(0),
             service_charge_tax: None,
+            ..TaxSettings::default()
         };
         let inclusive = TaxSettings { pricing: PricingMode::Inclusive, ..exclusive.clone() };
         let lines: Vec<OrderLine> = specs.iter().enumerate().map(|(i, sp)| {

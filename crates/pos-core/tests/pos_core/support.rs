@@ -55,6 +55,7 @@ pub fn line(n: u128, price: i64, qty_milli: i64, class: &Class) -> OrderLine {
         tax_class: class.code.clone(),
         tax_rate: class.rate,
         tax_split: class.split,
+        levies: Vec::new(),
         discount: None,
         note: String::new(),
         sent_to_kitchen: false,
@@ -89,6 +90,7 @@ pub fn india() -> TaxSettings {
         cash_rounding_increment: Money::ZERO,
         service_charge: Percent::ZERO,
         service_charge_tax: None,
+        ..TaxSettings::default()
     }
 }
 

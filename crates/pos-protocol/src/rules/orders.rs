@@ -72,11 +72,12 @@ fn canonical(mut order: Order) -> OrderRecord {
     OrderRecord::new(order)
 }
 
-/// Whether the stored bill still equals what the lines and discount compute.
+/// Whether the stored bill still equals what the lines and discount compute (for the
+/// order's type, with the service-charge waiver the paying till recorded on the bill).
 fn refresh_mismatch(r: &mut OrderRecord, settings: Option<&TaxSettings>) {
     r.bill_mismatch = match (&r.bill, settings) {
         (Some(b), Some(s)) => {
-            bill::calculate(&r.order.lines, r.order.discount, s).map_or(true, |c| c != b.bill)
+            bill::calculate_order(&r.order, b.bill.service_charge_waived, s).map_or(true, |c| c != b.bill)
         }
         (Some(_), None) | (None, _) => false,
     };

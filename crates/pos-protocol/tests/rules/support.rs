@@ -34,6 +34,7 @@ pub fn profile() -> Profile {
             name: "GST 5%".into(),
             rate: TaxRate::from_bps(500).unwrap(),
             split: TaxSplit::CgstSgst,
+            levies: Vec::new(),
         }],
         pricing: PricingMode::Exclusive,
         tax_rounding: TaxRoundingLevel::PerDocument,
@@ -46,6 +47,10 @@ pub fn profile() -> Profile {
         receipt_header: String::new(),
         receipt_footer: String::new(),
         invoice_prefix: "T1-".into(),
+        taxes_rounded: Default::default(),
+        cash_rounding: Default::default(),
+        round_off_to: Default::default(),
+        service_charge_order_types: Default::default(),
     }
 }
 

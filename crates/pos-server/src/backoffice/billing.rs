@@ -251,6 +251,13 @@ pub struct CalcInput {
     pub lines: Vec<CalcLine>,
     #[serde(default)]
     pub discount: Option<pos_core::Discount>,
+    /// The order's type; without it a service charge the profile limits to some order
+    /// types is not charged.
+    #[serde(default)]
+    pub order_type: Option<pos_core::OrderType>,
+    /// Price the bill as if a manager waived the service charge (nothing is stored).
+    #[serde(default)]
+    pub service_charge_waived: bool,
 }
 
 fn line_error(i: usize, e: pos_core::DomainError) -> ApiFailure {
@@ -313,5 +320,14 @@ pub async fn calculate(state: &AppState, who: &Principal, input: CalcInput) -> R
         lines.push(line);
     }
     let discount = input.discount.map(pos_core::Discount::validated).transpose()?;
-    Ok(bill::calculate(&lines, discount, &TaxSettings::from(&profile))?)
+    let ctx = bill::BillContext {
+        order_type: input.order_type,
+        service_charge_waived: input.service_charge_waived,
+    };
+    Ok(bill::calculate_with(
+        &lines,
+        discount,
+        &ctx,
+        &TaxSettings::from(&profile),
+    )?)
 }

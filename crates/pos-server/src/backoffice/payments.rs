@@ -83,8 +83,16 @@ pub async fn record(state: &AppState, who: &Principal, input: PaymentInput) -> R
     let (record, _) = otx.record(order_id).await?.ok_or(ApiFailure::NotFound("order"))?;
     let order = record.order;
     // The till's rules: final orders refused, the bill recomputed, tenders applied to what
-    // is due, the on-account part and its customer (`pos_core::payment::PaymentPlan`).
-    let plan = PaymentPlan::new(&order, &tenders, &TaxSettings::from(&profile), &profile.currency)?;
+    // is due, the on-account part and its customer (`pos_core::payment::PaymentPlan`). No
+    // route waives the service charge yet.
+    let waived = false;
+    let plan = PaymentPlan::new(
+        &order,
+        &tenders,
+        &TaxSettings::from(&profile),
+        waived,
+        &profile.currency,
+    )?;
     let bill = &plan.bill;
     let mut ledger_entries = Vec::new();
     if let Some((phone, on_account)) = &plan.on_account {

@@ -528,6 +528,93 @@ async fn the_bill_calculation_is_the_tills_engine() {
 }
 
 #[tokio::test]
+async fn the_bill_calculation_charges_a_cess_and_a_dine_in_service_charge_by_order_type() {
+    let (mut server, _t, device, manager, _admin) = seeded_app().await;
+    let base = server.base.clone();
+    let (_, profile) = server.get_json(&base, "/business-profile", &device).await;
+    let mut classes = profile["tax_classes"].as_array().cloned().unwrap_or_default();
+    classes.push(json!({
+        "code": "GST28C", "name": "GST 28% + cess", "rate": 2800, "split": "cgst_sgst",
+        "levies": [{"code": "CESS12", "name": "Compensation cess",
+                    "charge": {"kind": "percent", "value": 1200}, "kind": "cess"}],
+    }));
+    let patch = json!({
+        "tax_classes": classes,
+        "service_charge": 1000,
+        "service_charge_order_types": ["dine_in"],
+    });
+    let (s, body) = server
+        .send_json(Method::POST, &base, "/business-profile/update", &manager, &patch)
+        .await;
+    assert_eq!(
+        s, 200,
+        "a manager sets a cess class and a dine-in service charge: {body}"
+    );
+    let quote = |order_type: &str, waived: bool| {
+        json!({
+            "lines": [{"name": "Cola", "unit_price": 40_00, "qty": 1, "tax_class": "GST28C"}],
+            "order_type": order_type,
+            "service_charge_waived": waived,
+        })
+    };
+    let (s, dine_in) = server
+        .send_json(
+            Method::POST,
+            &base,
+            "/billing/calculate-bill",
+            &device,
+            &quote("dine_in", false),
+        )
+        .await;
+    assert_eq!(s, 200, "{dine_in}");
+    let cess: Vec<i64> = dine_in["tax_lines"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["component"] == "cess")
+        .filter_map(|t| t["amount"].as_i64())
+        .collect();
+    assert_eq!(cess, [4_80], "12% cess on 40.00, as its own tax line: {dine_in}");
+    assert_eq!(dine_in["service_charge"], 4_00, "10% at a table");
+    assert_eq!(
+        dine_in["total"], 60_00,
+        "40.00 + 4.00 service + 11.20 GST + 4.80 cess + 0.20 tax on the service, to the rupee"
+    );
+    let (_, takeaway) = server
+        .send_json(
+            Method::POST,
+            &base,
+            "/billing/calculate-bill",
+            &device,
+            &quote("takeaway", false),
+        )
+        .await;
+    assert_eq!(
+        (takeaway["service_charge"].as_i64(), takeaway["total"].as_i64()),
+        (Some(0), Some(56_00)),
+        "no service charge on a takeaway: {takeaway}"
+    );
+    let (_, waived) = server
+        .send_json(
+            Method::POST,
+            &base,
+            "/billing/calculate-bill",
+            &device,
+            &quote("dine_in", true),
+        )
+        .await;
+    assert_eq!(
+        (
+            waived["service_charge"].as_i64(),
+            waived["service_charge_waived"].as_bool()
+        ),
+        (Some(0), Some(true)),
+        "waived at a table, and the bill says so: {waived}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn roles_and_organisations_are_enforced_on_every_route() {
     let (mut server, _t, device, manager, admin) = seeded_app().await;
     let base = server.base.clone();

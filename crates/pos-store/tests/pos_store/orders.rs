@@ -61,6 +61,85 @@ fn an_order_with_lines_payments_and_its_bill_round_trips() {
 }
 
 #[test]
+fn a_line_keeps_its_levies_and_a_cess_is_stored_as_other_tax() {
+    let (_dir, store) = fresh();
+    let mut o = order(8);
+    let mut cola = order_line("COLA-01", 40_00, 3000);
+    cola.tax_class = "GST28".into();
+    cola.tax_rate = pos_core::TaxRate::from_bps(2800).expect("28%");
+    cola.levies = vec![pos_core::Levy {
+        code: "CESS12".into(),
+        name: "Compensation cess".into(),
+        charge: pos_core::LevyCharge::Percent(pos_core::TaxRate::from_bps(1200).expect("12%")),
+        compound: false,
+        kind: pos_core::LevyKind::Cess,
+    }];
+    o.lines.push(order_line("DAL-01", 240_00, 1000));
+    o.lines.push(cola);
+    let bill = bill_of(&o);
+    assert_eq!(bill.other_tax(), Money::from_minor(14_40), "12% cess on 120.00");
+    o.payments.push(cash(bill.total.minor(), bill.total.minor()));
+    o.status = OrderStatus::Paid;
+    store
+        .write(|tx| {
+            orders::insert_order(tx, &o)?;
+            for (i, l) in o.lines.iter().enumerate() {
+                orders::insert_line(tx, o.id, i, l)?;
+            }
+            orders::insert_payment(tx, o.id, &o.payments[0], DAY)?;
+            orders::update_header(tx, &o, orders::Derived::default())?;
+            let paid = pos_core::PaidBill {
+                invoice_no: "T1-000002".into(),
+                bill: bill.clone(),
+                paid_at_ms: NOW_MS,
+            };
+            orders::insert_bill(tx, o.id, &paid, DAY, NOW_MS)
+        })
+        .unwrap();
+    let back = store
+        .read(|c| orders::load_order(c, o.id))
+        .unwrap()
+        .expect("the order");
+    let levies_of = |sku: &str| {
+        back.lines
+            .iter()
+            .find(|l| l.sku.as_str() == sku)
+            .map(|l| l.levies.clone())
+    };
+    assert_eq!(
+        levies_of("COLA-01"),
+        Some(o.lines[1].levies.clone()),
+        "the cess the cola was sold with"
+    );
+    assert_eq!(
+        levies_of("DAL-01"),
+        Some(Vec::new()),
+        "a line without levies stays without"
+    );
+    let columns: (i64, i64, i64, i64, i64) = store
+        .read(|c| -> Result<_, StoreError> {
+            Ok(c.query_row(
+                "SELECT cgst, sgst, igst, other_tax, tax_total FROM bills WHERE order_id = ?1",
+                [o.id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(columns.3, 14_40, "the cess is in other_tax");
+    assert_eq!(
+        columns.0 + columns.1 + columns.2 + columns.3,
+        columns.4,
+        "and the four tax columns still sum to the tax"
+    );
+    let s = store.read(|c| summary::day_summary(c, DAY)).unwrap();
+    assert_eq!(
+        s.other_tax,
+        Money::from_minor(14_40),
+        "the day summary counts it as other tax"
+    );
+}
+
+#[test]
 fn a_balance_is_the_sum_of_the_ledger() {
     let (_dir, store) = fresh();
     let phone = Phone::parse("98450 12345", "91").unwrap();

@@ -177,3 +177,47 @@ fn reopening_an_up_to_date_file_applies_nothing_again() {
         "the data is still there"
     );
 }
+
+#[test]
+fn a_till_file_from_before_levies_migrates_and_its_lines_read_without_levies() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = order(3);
+    o.lines.push(order_line("DAL-01", 240_00, 1000));
+    {
+        let store = open(&dir);
+        store.write(|tx| pos_store::orders::insert_order(tx, &o)).unwrap();
+    }
+    // Turn the file back into what version 6 wrote: no levies column, a line in the old
+    // column list.
+    {
+        let c = rusqlite::Connection::open(dir.path().join("till.db")).unwrap();
+        c.execute_batch("ALTER TABLE order_lines DROP COLUMN levies; PRAGMA user_version = 6;")
+            .unwrap();
+        let l = &o.lines[0];
+        c.execute(
+            "INSERT INTO order_lines (id, order_id, position, sku, name, qty_milli, unit_price,
+                 tax_class, tax_rate_bps, tax_split, discount, note, sent, added_at_ms)
+             VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, 'GST5', 500, '\"cgst_sgst\"', NULL, '', 0, ?7)",
+            rusqlite::params![
+                l.id.to_string(),
+                o.id.to_string(),
+                l.sku.as_str(),
+                l.name,
+                l.qty.milli(),
+                l.unit_price.minor(),
+                l.added_at_ms
+            ],
+        )
+        .unwrap();
+    }
+    let store = open(&dir);
+    let version: i64 = store
+        .read(|c| {
+            c.pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(StoreError::from)
+        })
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION, "migration 0007 ran on the old file");
+    let back = store.read(|c| pos_store::orders::load_order(c, o.id)).unwrap();
+    assert_eq!(back, Some(o), "the old line reads back with no levies");
+}

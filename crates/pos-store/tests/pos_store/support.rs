@@ -66,6 +66,7 @@ pub fn order_line(sku: &str, price: i64, qty_milli: i64) -> OrderLine {
         tax_class: "GST5".into(),
         tax_rate: TaxRate::from_bps(500).expect("5%"),
         tax_split: TaxSplit::CgstSgst,
+        levies: Vec::new(),
         discount: None,
         note: String::new(),
         sent_to_kitchen: false,
@@ -96,6 +97,7 @@ pub fn settings() -> TaxSettings {
         cash_rounding_increment: Money::from_minor(100),
         service_charge: Percent::ZERO,
         service_charge_tax: None,
+        ..TaxSettings::default()
     }
 }
 
