@@ -521,7 +521,7 @@ impl Order {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::tests_support::sample_profile;
+    use crate::profile::example_profile;
     use uuid::Uuid;
 
     fn order() -> Order {
@@ -556,7 +556,7 @@ mod tests {
         OrderLine::new(
             LineId::from_uuid(Uuid::from_u128(n)),
             &item(24_000),
-            &sample_profile(),
+            &example_profile(),
             Quantity::ONE,
             None,
             "",
@@ -635,7 +635,7 @@ mod tests {
         let r = OrderLine::new(
             LineId::from_uuid(Uuid::nil()),
             &item(1000),
-            &sample_profile(),
+            &example_profile(),
             Quantity::ONE,
             Some(Discount::Amount(Money::from_minor(1001))),
             "",

@@ -10,11 +10,8 @@ use std::collections::BTreeMap;
 
 use pos_core::bill::TaxSettings;
 use pos_core::order::NewOrder;
-use pos_core::profile::{GstHalf, PricingMode, TaxRoundingLevel};
-use pos_core::{
-    Currency, LineId, MenuItem, Money, Order, OrderId, OrderLine, OrderType, Percent, Profile, Quantity,
-    Rounding, Sku, TaxClass, TaxRate, TaxSplit,
-};
+use pos_core::profile::example_profile;
+use pos_core::{LineId, MenuItem, Money, Order, OrderId, OrderLine, OrderType, Profile, Quantity, Sku};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -22,39 +19,6 @@ use crate::routes::api::routes;
 
 fn v<T: Serialize>(t: &T) -> Value {
     serde_json::to_value(t).unwrap_or(Value::Null)
-}
-
-/// A profile as the examples use it (a restaurant in Bengaluru).
-pub fn example_profile() -> Profile {
-    Profile {
-        name: "Dosa Corner".into(),
-        legal_name: "Dosa Corner LLP".into(),
-        address: "1 MG Road, Bengaluru".into(),
-        phone: "080 4000 0000".into(),
-        email: "hello@dosacorner.example".into(),
-        tax_registration: None,
-        currency: Currency::inr(),
-        country_code: "91".into(),
-        utc_offset_minutes: 330,
-        day_starts_at_hour: 4,
-        tax_classes: vec![TaxClass {
-            code: "GST5".into(),
-            name: "GST 5%".into(),
-            rate: TaxRate::from_bps(500).unwrap_or_default(),
-            split: TaxSplit::CgstSgst,
-        }],
-        pricing: PricingMode::Exclusive,
-        tax_rounding: TaxRoundingLevel::PerDocument,
-        rounding: Rounding::HalfUp,
-        odd_paisa_to: GstHalf::Cgst,
-        cash_rounding_increment: Money::from_minor(100),
-        service_charge: Percent::ZERO,
-        service_charge_taxed: false,
-        service_charge_tax_class: "GST5".into(),
-        receipt_header: String::new(),
-        receipt_footer: String::new(),
-        invoice_prefix: "DC-".into(),
-    }
 }
 
 fn example_order(profile: &Profile) -> Order {
@@ -286,7 +250,7 @@ pub fn examples() -> BTreeMap<&'static str, Value> {
             payments: Vec::new(),
             change: Money::from_minor(48_00),
             due: Money::ZERO,
-            invoice_no: Some("DC-S-000001".into()),
+            invoice_no: Some(format!("{}S-000001", profile.invoice_prefix)),
         }),
     );
     m.insert(

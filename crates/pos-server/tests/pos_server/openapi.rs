@@ -6,7 +6,7 @@ use pos_server::routes::api::routes;
 
 #[tokio::test]
 async fn the_openapi_document_lists_every_route_the_router_serves_and_no_other() {
-    let mut server = crate::helpers::spawn_app().await;
+    let mut server = pos_testkit::spawn_server().await;
     let doc: serde_json::Value = server
         .http
         .get(format!("{}/openapi.json", server.base))
