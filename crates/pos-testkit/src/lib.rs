@@ -7,7 +7,7 @@
 //! it pulls in (`rand`, `hdrhistogram`, `tempfile`, reqwest for the tests) reaches a till's
 //! or the server's build. `pos-bench`, a tool, depends on it normally. The check in
 //! `tests/pos_testkit/one_home.rs` fails if a second server harness or a second example
-//! profile appears outside this crate.
+//! profile appears outside this crate, or a production crate depends on it.
 //!
 //! # Layout
 //! - [`example_profile`] and [`example_menu`]: the demo restaurant's profile and menu,

@@ -10,6 +10,10 @@
 //!   (`Application::build(`, `.run_until_stopped(`) anywhere but the server's own `src/`
 //!   (its binary) and this kit's `src/`.
 //!
+//! - **the kit's place**: a production crate (pos-core, pos-protocol, pos-store,
+//!   pos-cache, pos-app, pos-sync, pos-server, the desktop) names `pos-testkit` only under
+//!   `[dev-dependencies]`.
+//!
 //! Grep-based on purpose: it reads the source as text, so it sees tests, examples and
 //! binaries that no compiler pass would connect.
 
@@ -184,6 +188,59 @@ fn only_the_kit_and_the_server_binary_build_and_run_a_server() {
         "a second server harness: use pos_testkit::spawn_server() (or \
          pos_testkit::RunningServer::start for a server with settings of its own):\n{}",
         copies.join("\n")
+    );
+}
+
+/// The manifests of the crates a till or the server is built from.
+const PRODUCTION_MANIFESTS: [&str; 8] = [
+    "crates/pos-core/Cargo.toml",
+    "crates/pos-protocol/Cargo.toml",
+    "crates/pos-store/Cargo.toml",
+    "crates/pos-cache/Cargo.toml",
+    "crates/pos-app/Cargo.toml",
+    "crates/pos-sync/Cargo.toml",
+    "crates/pos-server/Cargo.toml",
+    "src-tauri/Cargo.toml",
+];
+
+/// The `[section]` headers under which `manifest` names pos-testkit.
+fn testkit_sections(manifest: &str) -> Vec<String> {
+    let mut section = String::new();
+    let mut found = Vec::new();
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            section = line.to_owned();
+        } else if line.starts_with("pos-testkit") {
+            found.push(section.clone());
+        }
+    }
+    found
+}
+
+#[test]
+fn no_production_crate_depends_on_the_kit_outside_its_dev_dependencies() {
+    let root = workspace_root();
+    let mut wrong = Vec::new();
+    for path in PRODUCTION_MANIFESTS {
+        let manifest = std::fs::read_to_string(root.join(path)).expect("a readable manifest");
+        for section in testkit_sections(&manifest) {
+            if section != "[dev-dependencies]" {
+                wrong.push(format!("{path}: pos-testkit under {section}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "the test kit must never reach a till's or the server's build:\n{}",
+        wrong.join("\n")
+    );
+    assert_eq!(
+        testkit_sections(
+            "[dependencies]\npos-testkit.workspace = true\n[dev-dependencies]\npos-testkit = { path = \"x\" }\n"
+        ),
+        vec!["[dependencies]".to_owned(), "[dev-dependencies]".to_owned()],
+        "the manifest reader sees both kinds of entry"
     );
 }
 
