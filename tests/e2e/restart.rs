@@ -7,7 +7,7 @@ fn a_restarted_till_keeps_unsynced_sales_open_tables_and_numbering() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("till.db");
     let (paid_id, open_id, outbox_before, last_number) = {
-        let app = pos_e2e::open_demo_till(&db).expect("first start");
+        let app = pos_testkit::till::open_demo_till(&db).expect("first start");
         let paid = app
             .create_order(NewOrder {
                 order_type: Some(OrderType::Takeaway),
@@ -54,7 +54,7 @@ fn a_restarted_till_keeps_unsynced_sales_open_tables_and_numbering() {
     };
     assert!(outbox_before > 0, "the demo and the sales are unsynced");
 
-    let app = pos_e2e::open_demo_till(&db).expect("second start");
+    let app = pos_testkit::till::open_demo_till(&db).expect("second start");
     assert_eq!(
         app.cache_stats().expect("stats").outbox_pending,
         outbox_before,

@@ -1,166 +1,19 @@
 //! Two real tills, a real server on PostgreSQL, real sync drivers.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use pos_app::Actor;
-use pos_app::{AddLine, App, AppConfig, RecordPayment};
+use pos_app::{AddLine, App, RecordPayment};
 use pos_core::order::NewOrder;
 use pos_core::{OrderType, PaymentMethod, Tender};
-use pos_server::{Application, Settings, admin, db};
 use pos_sync::{DriverConfig, SyncDriver};
-use tokio::sync::oneshot;
-use uuid::Uuid;
+use pos_testkit::till::sell;
+use pos_testkit::{TempTill, TestServer, example_menu, spawn_server, temp_till};
 
-struct Server {
-    url: String,
-    port: u16,
-    database_url: String,
-    db: db::Db,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
-}
-
-async fn start(database_url: &str, port: u16) -> (u16, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
-    let settings = Settings {
-        port,
-        database_url: database_url.into(),
-        pool_size: 8,
-        ..Settings::default()
-    };
-    let app = Application::build(settings).await.expect("the server builds");
-    let port = app.port();
-    let (tx, rx) = oneshot::channel();
-    let task = tokio::spawn(async move {
-        let _ = app
-            .run_until_stopped(async {
-                let _ = rx.await;
-            })
-            .await;
-    });
-    (port, tx, task)
-}
-
-impl Server {
-    async fn spawn() -> Server {
-        let admin_url = std::env::var("DATABASE_URL")
-            .expect("DATABASE_URL must point at a PostgreSQL cluster; run the suite with `make test`");
-        let database_url = db::create_database(&admin_url, "e2e")
-            .await
-            .expect("a test database");
-        let (port, stop, task) = start(&database_url, 0).await;
-        Server {
-            url: format!("http://127.0.0.1:{port}"),
-            port,
-            db: db::pool(&database_url, 2).expect("pool"),
-            database_url,
-            stop: Some(stop),
-            task: Some(task),
-        }
-    }
-
-    async fn stop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(mut t) = self.task.take()
-            && tokio::time::timeout(Duration::from_secs(5), &mut t)
-                .await
-                .is_err()
-        {
-            t.abort();
-            let _ = t.await;
-        }
-    }
-
-    async fn restart(&mut self) {
-        let (_, stop, task) = start(&self.database_url, self.port).await;
-        self.stop = Some(stop);
-        self.task = Some(task);
-    }
-
-    async fn enroll(&self, org: Uuid, name: &str) -> String {
-        let code = admin::enrollment_code(&self.db, org).await.expect("code");
-        let resp: pos_protocol::sync::EnrollResponse = reqwest::Client::new()
-            .post(format!("{}/sync/enroll", self.url))
-            .json(&pos_protocol::sync::EnrollRequest {
-                code,
-                device_name: name.into(),
-            })
-            .send()
-            .await
-            .expect("enroll")
-            .json()
-            .await
-            .expect("enroll body");
-        resp.token
-    }
-
-    async fn scalar(&self, sql: &str) -> i64 {
-        self.db
-            .get()
-            .await
-            .expect("conn")
-            .query_one(sql, &[])
-            .await
-            .expect("query")
-            .get(0)
-    }
-}
-
-struct Till {
-    app: Arc<App>,
-    _dir: tempfile::TempDir,
-}
-
-fn till() -> Till {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let app = App::open(AppConfig::new(dir.path().join("till.db"))).expect("a till opens");
-    app.update_profile(Actor::System, pos_app::demo::demo_profile())
-        .expect("profile");
-    app.import_menu(pos_app::demo::demo_menu()).expect("menu");
-    Till {
-        app: Arc::new(app),
-        _dir: dir,
-    }
-}
-
-fn driver(t: &Till, url: &str, token: String) -> SyncDriver {
+fn driver(t: &TempTill, url: &str, token: String) -> SyncDriver {
     let mut cfg = DriverConfig::new(url, token);
     cfg.engine.backoff_base_ms = 50;
     cfg.engine.backoff_max_ms = 500;
     SyncDriver::spawn(t.app.clone(), cfg)
-}
-
-/// Sells one takeaway of `qty` x the first menu item, paid in cash; returns the total.
-fn sell(app: &App, qty: u32) -> i64 {
-    let order = app
-        .create_order(NewOrder {
-            order_type: Some(OrderType::Takeaway),
-            ..NewOrder::default()
-        })
-        .expect("an order opens");
-    app.add_line(AddLine {
-        order_id: order.id,
-        sku: pos_app::demo::demo_menu()[0].sku.clone(),
-        qty: qty.to_string(),
-        discount: None,
-        note: None,
-        request_id: None,
-    })
-    .expect("a line");
-    let due = app.calculate_bill(order.id).expect("bill").due;
-    app.record_payment(RecordPayment {
-        order_id: order.id,
-        tenders: vec![Tender {
-            method: PaymentMethod::Cash,
-            amount: due,
-            reference: None,
-        }],
-        request_id: None,
-    })
-    .expect("paid");
-    due.minor()
 }
 
 /// `(orders, payments, sum of payments)` on a till.
@@ -178,7 +31,7 @@ fn till_totals(app: &App) -> (i64, i64, i64) {
         .expect("totals")
 }
 
-async fn server_totals(s: &Server) -> (i64, i64, i64) {
+async fn server_totals(s: &TestServer) -> (i64, i64, i64) {
     (
         s.scalar("SELECT COUNT(*) FROM orders").await,
         s.scalar("SELECT COUNT(*) FROM payments").await,
@@ -188,7 +41,7 @@ async fn server_totals(s: &Server) -> (i64, i64, i64) {
 }
 
 /// Waits (at most `limit`) until both tills and the server hold `want`.
-async fn converge(s: &Server, a: &Till, b: &Till, want: (i64, i64, i64), limit: Duration) {
+async fn converge(s: &TestServer, a: &TempTill, b: &TempTill, want: (i64, i64, i64), limit: Duration) {
     let t0 = Instant::now();
     loop {
         let (ta, tb, ts) = (till_totals(&a.app), till_totals(&b.app), server_totals(s).await);
@@ -205,24 +58,24 @@ async fn converge(s: &Server, a: &Till, b: &Till, want: (i64, i64, i64), limit: 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_tills_each_see_the_others_sales_within_seconds() {
-    let mut server = Server::spawn().await;
-    let org = admin::create_org(&server.db, "Dosa Corner").await.expect("org");
-    let (a, b) = (till(), till());
-    let da = driver(&a, &server.url, server.enroll(org, "Till A").await);
-    let db_ = driver(&b, &server.url, server.enroll(org, "Till B").await);
+    let mut server = spawn_server().await;
+    let org = server.org;
+    let (a, b) = (temp_till(), temp_till());
+    let da = driver(&a, &server.base, server.enroll(org, "Till A").await);
+    let db_ = driver(&b, &server.base, server.enroll(org, "Till B").await);
 
     let mut money = 0;
     for q in 1..=3 {
-        money += sell(&a.app, q);
+        money += sell(&a.app, q).1.minor();
     }
     for q in 1..=2 {
-        money += sell(&b.app, q);
+        money += sell(&b.app, q).1.minor();
     }
     converge(&server, &a, &b, (5, 5, money), Duration::from_secs(15)).await;
 
     // A later sale on B reaches A through the long-poll, within about a second.
     let t0 = Instant::now();
-    money += sell(&b.app, 4);
+    money += sell(&b.app, 4).1.minor();
     converge(&server, &a, &b, (6, 6, money), Duration::from_secs(5)).await;
     assert!(
         t0.elapsed() < Duration::from_secs(3),
@@ -244,19 +97,19 @@ async fn two_tills_each_see_the_others_sales_within_seconds() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tills_keep_selling_through_a_server_outage_and_converge_without_duplicates() {
-    let mut server = Server::spawn().await;
-    let org = admin::create_org(&server.db, "Dosa Corner").await.expect("org");
-    let (a, b) = (till(), till());
-    let da = driver(&a, &server.url, server.enroll(org, "Till A").await);
-    let db_ = driver(&b, &server.url, server.enroll(org, "Till B").await);
+    let mut server = spawn_server().await;
+    let org = server.org;
+    let (a, b) = (temp_till(), temp_till());
+    let da = driver(&a, &server.base, server.enroll(org, "Till A").await);
+    let db_ = driver(&b, &server.base, server.enroll(org, "Till B").await);
 
-    let mut money = sell(&a.app, 1) + sell(&b.app, 2);
+    let mut money = sell(&a.app, 1).1.minor() + sell(&b.app, 2).1.minor();
     converge(&server, &a, &b, (2, 2, money), Duration::from_secs(15)).await;
 
     server.stop().await;
     for q in 1..=4 {
-        money += sell(&a.app, q);
-        money += sell(&b.app, q);
+        money += sell(&a.app, q).1.minor();
+        money += sell(&b.app, q).1.minor();
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(
@@ -283,13 +136,12 @@ async fn tills_keep_selling_through_a_server_outage_and_converge_without_duplica
     assert_eq!(day_a.bills, 10);
     // The back office reports the same day as each till: the same `pos_core::summary` code
     // over the rows both tills pushed.
-    let manager = admin::create_token(&server.db, org, pos_server::auth::Role::Manager, "e2e")
-        .await
-        .expect("a manager token");
-    let body: serde_json::Value = reqwest::Client::new()
+    let manager = server.api_token(org, "manager").await;
+    let body: serde_json::Value = server
+        .http
         .get(format!(
             "{}/billing/summary?day={}",
-            server.url, day_a.business_day
+            server.base, day_a.business_day
         ))
         .bearer_auth(&manager)
         .send()
@@ -318,27 +170,21 @@ async fn tills_keep_selling_through_a_server_outage_and_converge_without_duplica
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_till_restarted_with_a_full_outbox_pushes_it_once_after_restart() {
-    let mut server = Server::spawn().await;
-    let org = admin::create_org(&server.db, "Dosa Corner").await.expect("org");
+    let mut server = spawn_server().await;
+    let org = server.org;
     let token_a = server.enroll(org, "Till A").await;
-    let (a, b) = (till(), till());
-    let db_ = driver(&b, &server.url, server.enroll(org, "Till B").await);
+    let (a, b) = (temp_till(), temp_till());
+    let db_ = driver(&b, &server.base, server.enroll(org, "Till B").await);
 
     // Till A sells with no sync running at all (no network), then restarts.
     let mut money = 0;
     for q in 1..=3 {
-        money += sell(&a.app, q);
+        money += sell(&a.app, q).1.minor();
     }
-    let Till { app, _dir: dir } = a;
-    drop(Arc::try_unwrap(app).expect("no other handle to the till"));
-    let reopened = App::open(AppConfig::new(dir.path().join("till.db"))).expect("the till reopens");
-    let a = Till {
-        app: Arc::new(reopened),
-        _dir: dir,
-    };
+    let a = a.reopen();
     assert_eq!(till_totals(&a.app).0, 3, "the restart kept every sale");
 
-    let da = driver(&a, &server.url, token_a);
+    let da = driver(&a, &server.base, token_a);
     converge(&server, &a, &b, (3, 3, money), Duration::from_secs(15)).await;
     assert_eq!(
         server.scalar("SELECT COUNT(*) FROM processed_mutations").await,
@@ -375,11 +221,11 @@ fn order_state(app: &App, id: pos_core::OrderId) -> Option<(String, i64, i64)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_tills_editing_one_order_offline_converge_with_paid_winning() {
-    let mut server = Server::spawn().await;
-    let org = admin::create_org(&server.db, "Dosa Corner").await.expect("org");
-    let (a, b) = (till(), till());
-    let da = driver(&a, &server.url, server.enroll(org, "Till A").await);
-    let db_ = driver(&b, &server.url, server.enroll(org, "Till B").await);
+    let mut server = spawn_server().await;
+    let org = server.org;
+    let (a, b) = (temp_till(), temp_till());
+    let da = driver(&a, &server.base, server.enroll(org, "Till A").await);
+    let db_ = driver(&b, &server.base, server.enroll(org, "Till B").await);
 
     let order = a
         .app
@@ -388,7 +234,7 @@ async fn two_tills_editing_one_order_offline_converge_with_paid_winning() {
             ..NewOrder::default()
         })
         .expect("an order");
-    let sku = pos_app::demo::demo_menu()[0].sku.clone();
+    let sku = example_menu()[0].sku.clone();
     let line = |qty: &str| AddLine {
         order_id: order.id,
         sku: sku.clone(),
@@ -469,10 +315,10 @@ async fn wait_for(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) {
 /// until the cashier acknowledges it, and adopts the server's order.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_offline_edit_is_stored_on_the_till_and_shown_until_acknowledged() {
-    let mut server = Server::spawn().await;
-    let org = admin::create_org(&server.db, "Idli House").await.expect("org");
-    let (a, b) = (till(), till());
-    let da = driver(&a, &server.url, server.enroll(org, "Till A").await);
+    let mut server = spawn_server().await;
+    let org = server.org;
+    let (a, b) = (temp_till(), temp_till());
+    let da = driver(&a, &server.base, server.enroll(org, "Till A").await);
 
     let link = pos_sync::Link::with_tuning(b.app.clone(), fast);
     assert_eq!(
@@ -481,7 +327,7 @@ async fn a_rejected_offline_edit_is_stored_on_the_till_and_shown_until_acknowled
         "a new till is offline-only"
     );
     let bad = link
-        .enroll(&server.url, "not-a-code")
+        .enroll(&server.base, "not-a-code")
         .await
         .expect_err("an unknown code is refused");
     assert_eq!(
@@ -494,12 +340,12 @@ async fn a_rejected_offline_edit_is_stored_on_the_till_and_shown_until_acknowled
         .await
         .expect_err("nothing listens there");
     assert_eq!(nowhere.field.as_deref(), Some("server_url"), "{nowhere:?}");
-    let code = admin::enrollment_code(&server.db, org).await.expect("code");
+    let code = server.enrollment_code(org).await;
     let view = link
-        .enroll(&format!("{}/", server.url), &code)
+        .enroll(&format!("{}/", server.base), &code)
         .await
         .expect("B enrolls");
-    assert_eq!(view.server_url.as_deref(), Some(server.url.as_str()));
+    assert_eq!(view.server_url.as_deref(), Some(server.base.as_str()));
     let stored = b
         .app
         .store()
@@ -521,7 +367,7 @@ async fn a_rejected_offline_edit_is_stored_on_the_till_and_shown_until_acknowled
             ..NewOrder::default()
         })
         .expect("an order");
-    let sku = pos_app::demo::demo_menu()[0].sku.clone();
+    let sku = example_menu()[0].sku.clone();
     let line = |qty: &str| AddLine {
         order_id: order.id,
         sku: sku.clone(),

@@ -1,4 +1,4 @@
-//! Till benchmarks on `demo::generate_large` data (20,000 menu items, 1,000 active orders
+//! Till benchmarks on `pos_testkit::large::generate_large` data (20,000 menu items, 1,000 active orders
 //! of 5 lines, 1,000 customers with 100,000 ledger rows) in a SQLite file on disk.
 //!
 //! ```text
@@ -13,11 +13,10 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use pos_app::cache::Cause;
-use pos_app::demo::LargeData;
-use pos_app::workload::{LargeTill, large_till};
 use pos_app::{AddLine, CacheConfig, ListOrders, RecordPayment};
 use pos_core::order::NewOrder;
 use pos_core::{Money, OrderType, PaymentMethod, Phone, Tender};
+use pos_testkit::large::{LargeData, LargeTill, large_till};
 
 fn large() -> (tempfile::TempDir, LargeTill) {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use pos_app::demo::{LargeData, generate_large};
-use pos_app::{AddLine, App, AppConfig, BackupPolicy, ListOrders};
+use pos_app::{AddLine, App, BackupPolicy, ListOrders};
+use pos_testkit::large::{LargeData, generate_large};
 
 fn percentile(v: &mut [f64], p: f64) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
@@ -41,15 +41,13 @@ fn add_lines(app: &App, n: usize) -> anyhow::Result<Vec<f64>> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let mut config = AppConfig::new(dir.path().join("till.db"));
-    config.load_demo = true;
-    let app = Arc::new(App::open(config)?);
+    let till = pos_testkit::demo_till();
+    let app = till.app.clone();
     let t = Instant::now();
     generate_large(&app, LargeData::default(), 7)?;
     println!("large till filled in {:.1} s", t.elapsed().as_secs_f64());
     let policy = BackupPolicy {
-        dir: dir.path().join("backups"),
+        dir: till.dir.path().join("backups"),
         keep_days: 14,
     };
     let mut times = Vec::new();

@@ -21,9 +21,8 @@
 //! - [`staff`]: sessions and the till's idle lock ([`staff::TillLock`]), PIN hashing
 //!   (argon2id), the staff use cases' inputs and outputs.
 //! - [`error`]: [`AppError`] with stable codes.
-//! - [`demo`]: the demo restaurant and the large-data generator for benchmarks.
+//! - [`demo`]: the demo restaurant, loaded on a new till's first start.
 //! - [`typescript`]: the check that keeps `ui/src/generated/*.ts` equal to the Rust types.
-//! - [`workload`]: a seeded, replayable restaurant day (hit ratio and staleness check).
 
 pub mod app;
 pub mod backup;
@@ -36,7 +35,6 @@ pub mod staff;
 pub mod typescript;
 pub mod usecases;
 pub mod views;
-pub mod workload;
 
 pub use app::App;
 pub use backup::{BackupInfo, BackupPolicy, BackupReport};

@@ -40,7 +40,10 @@ fn hasher() -> Argon2<'static> {
 
 /// Hashes `pin` with a fresh random salt: a PHC string.
 pub fn hash_pin(pin: &Pin) -> Result<String> {
-    let salt_bytes: [u8; 16] = rand::random();
+    // Straight from the OS (the source uuid already uses), so the till's build needs no
+    // userspace RNG crate.
+    let mut salt_bytes = [0u8; 16];
+    getrandom::fill(&mut salt_bytes).map_err(|e| AppError::internal(format!("no random salt: {e}")))?;
     let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| AppError::internal(format!("salt: {e}")))?;
     hasher()
         .hash_password(pin.as_bytes(), &salt)

@@ -6,7 +6,7 @@
 //! - [`till`]: the till's hot paths next to the goals and the seed's targets; the same
 //!   reads as a cache hit, a direct SQLite read and a Redis GET; a till with years of
 //!   paid history and its resident memory.
-//! - [`replay`]: the seeded restaurant day (`pos_app::workload`) at several sizes.
+//! - [`replay`]: the seeded restaurant day (`pos_testkit::workload`) at several sizes.
 //! - [`server`]: many real tills syncing with a real server on PostgreSQL: push
 //!   throughput, till-to-till propagation, stale answers, memory.
 //! - [`redis_server`]: a throwaway `redis-server` on a free loopback port.

@@ -12,11 +12,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use pos_app::demo::LargeData;
 use pos_bench::replay::{self, Size};
 use pos_bench::server::{self, ReadBack, ServerMode, ServerOptions};
 use pos_bench::stats::write_json;
 use pos_bench::till::{self, TillOptions};
+use pos_testkit::large::LargeData;
 
 #[derive(Parser, Debug)]
 #[command(name = "pos-bench", about = "Benchmarks of the till and the sync server")]

@@ -1,12 +1,11 @@
-//! `pos-bench replay`: the seeded restaurant day (`pos_app::workload::replay`) at several
+//! `pos-bench replay`: the seeded restaurant day (`pos_testkit::workload::replay`) at several
 //! sizes: hit ratio per cache, stale answers (must be 0), latency percentiles, cache
 //! memory, and how the cost grows with the orders of the day and the tills reading.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use pos_app::workload::{DaySpec, ReplayReport, replay};
-use pos_app::{App, AppConfig, CacheConfig, ManualClock};
+use pos_app::CacheConfig;
+use pos_testkit::workload::{DaySpec, ReplayReport, replay_fresh};
 use serde::Serialize;
 
 use crate::stats::{Machine, machine};
@@ -51,16 +50,6 @@ pub struct ReplaySet {
     pub skipped: Vec<Size>,
 }
 
-/// Where the replays' SQLite files go: tmpfs when there is one (the replays measure the
-/// caches, not the disk).
-fn scratch_dir() -> anyhow::Result<tempfile::TempDir> {
-    let shm = std::path::Path::new("/dev/shm");
-    if shm.is_dir() {
-        return Ok(tempfile::tempdir_in(shm)?);
-    }
-    Ok(tempfile::tempdir()?)
-}
-
 /// Replays one day on a fresh till.
 pub fn run_one(size: Size, seed: u64, refresh_on_write: bool) -> anyhow::Result<ReplayReport> {
     let spec = DaySpec {
@@ -69,20 +58,12 @@ pub fn run_one(size: Size, seed: u64, refresh_on_write: bool) -> anyhow::Result<
         seed,
         ..DaySpec::default()
     };
-    let dir = scratch_dir()?;
-    let config = AppConfig {
-        db_path: dir.path().join("replay.db"),
-        cache: CacheConfig {
-            enabled: true,
-            refresh_on_write,
-            ..CacheConfig::default()
-        },
-        load_demo: false,
-        warm_up: false,
+    let cache = CacheConfig {
+        enabled: true,
+        refresh_on_write,
+        ..CacheConfig::default()
     };
-    let clock = Arc::new(ManualClock::new(spec.start_ms));
-    let app = App::open_with_clock(config, clock.clone())?;
-    Ok(replay(&app, &clock, &spec)?)
+    Ok(replay_fresh(&spec, cache)?)
 }
 
 /// Replays each size in turn; stops starting new ones once `budget` has passed.

@@ -35,14 +35,14 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use hdrhistogram::Histogram;
 use parking_lot::Mutex;
-use pos_app::Actor;
-use pos_app::{AddLines, App, AppConfig, CacheConfig, RecordPayment, TicketLine};
+use pos_app::{AddLines, App, CacheConfig, RecordPayment, TicketLine};
 use pos_core::order::NewOrder;
 use pos_core::{Order, OrderId, OrderStatus, OrderType, PaymentMethod, Tender};
 use pos_server::auth::Role;
-use pos_server::{Application, Settings, admin, db};
+use pos_server::{Settings, admin, db};
 use pos_store::{orders, outbox};
 use pos_sync::{DriverConfig, SyncDriver};
+use pos_testkit::{TempTill, TillOptions};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -366,7 +366,7 @@ fn process_tree_memory(pid: u32) -> (u64, u64) {
 /// A server this run started (child process or task), or one already running.
 enum RunningServer {
     Child(Child),
-    Task(tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>),
+    Task(pos_testkit::RunningServer),
     External,
 }
 
@@ -394,10 +394,7 @@ impl RunningServer {
                 let _ = c.kill();
                 let _ = c.wait();
             }
-            RunningServer::Task(stop, task) => {
-                let _ = stop.send(());
-                let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
-            }
+            RunningServer::Task(mut server) => server.stop().await,
             RunningServer::External => {}
         }
     }
@@ -406,14 +403,8 @@ impl RunningServer {
 /// Runs the server until stdin closes; prints `port=N` once listening. The hidden
 /// `pos-bench server-child` command.
 pub async fn serve_child(database_url: String, pool_size: usize) -> anyhow::Result<()> {
-    let settings = Settings {
-        port: 0,
-        database_url,
-        pool_size,
-        ..Settings::default()
-    };
-    let app = Application::build(settings).await?;
-    println!("port={}", app.port());
+    let mut server = pos_testkit::RunningServer::start(settings(&database_url, pool_size)).await?;
+    println!("port={}", server.port);
     std::io::stdout().flush()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     std::thread::spawn(move || {
@@ -423,11 +414,19 @@ pub async fn serve_child(database_url: String, pool_size: usize) -> anyhow::Resu
         }
         let _ = tx.send(());
     });
-    app.run_until_stopped(async {
-        let _ = rx.await;
-    })
-    .await?;
+    let _ = rx.await;
+    server.stop().await;
     Ok(())
+}
+
+/// The production settings with a free port, the bench's database and pool.
+fn settings(database_url: &str, pool_size: usize) -> Settings {
+    Settings {
+        port: 0,
+        database_url: database_url.to_owned(),
+        pool_size,
+        ..Settings::default()
+    }
 }
 
 async fn start_server(
@@ -438,23 +437,8 @@ async fn start_server(
     match mode {
         ServerMode::Running(url) => Ok((url.trim_end_matches('/').to_owned(), RunningServer::External)),
         ServerMode::InProcess => {
-            let settings = Settings {
-                port: 0,
-                database_url: database_url.to_owned(),
-                pool_size,
-                ..Settings::default()
-            };
-            let app = Application::build(settings).await?;
-            let port = app.port();
-            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-            let task = tokio::spawn(async move {
-                let _ = app
-                    .run_until_stopped(async {
-                        let _ = rx.await;
-                    })
-                    .await;
-            });
-            Ok((format!("http://127.0.0.1:{port}"), RunningServer::Task(tx, task)))
+            let server = pos_testkit::RunningServer::start(settings(database_url, pool_size)).await?;
+            Ok((server.base.clone(), RunningServer::Task(server)))
         }
         ServerMode::Child(exe) => {
             let mut child = Command::new(exe)
@@ -489,18 +473,7 @@ async fn enroll(
     name: &str,
 ) -> anyhow::Result<String> {
     let code = admin::enrollment_code(db, org).await?;
-    let resp: pos_protocol::sync::EnrollResponse = http
-        .post(format!("{url}/sync/enroll"))
-        .json(&pos_protocol::sync::EnrollRequest {
-            code,
-            device_name: name.into(),
-        })
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    Ok(resp.token)
+    pos_testkit::server::enroll(http, url, code, name).await
 }
 
 // ---------------------------------------------------------------------------------------
@@ -514,29 +487,19 @@ struct Till {
     _dir: tempfile::TempDir,
 }
 
-fn scratch_root() -> PathBuf {
-    let shm = Path::new("/dev/shm");
-    if shm.is_dir() {
-        shm.to_owned()
-    } else {
-        std::env::temp_dir()
-    }
-}
-
 fn open_till(org: usize, token: String) -> anyhow::Result<Till> {
-    let dir = tempfile::tempdir_in(scratch_root())?;
-    let mut config = AppConfig::new(dir.path().join("till.db"));
-    config.cache = CacheConfig {
-        enabled: true,
-        budget_bytes: 8 * 1024 * 1024,
-        ..CacheConfig::default()
-    };
-    let app = App::open(config)?;
-    app.update_profile(Actor::System, pos_app::demo::demo_profile())?;
-    app.import_menu(pos_app::demo::demo_menu())?;
-    // The profile and menu rows are pushed with the backlog, as a new till's would be.
+    // The example profile and menu; their outbox rows are pushed with the backlog, as a
+    // new till's would be. On tmpfs when there is one: the bench measures sync, not the
+    // tills' disk.
+    let TempTill { app, dir, .. } = TillOptions::default()
+        .cache(CacheConfig {
+            enabled: true,
+            budget_bytes: 8 * 1024 * 1024,
+            ..CacheConfig::default()
+        })
+        .open_in(pos_testkit::till::scratch_dir());
     Ok(Till {
-        app: Arc::new(app),
+        app,
         org,
         token,
         driver: Mutex::new(None),
@@ -555,7 +518,7 @@ fn start_driver(t: &Till, url: &str) {
 
 fn ticket(app: &App, table: String, lines: usize, n: usize) -> pos_app::Result<Order> {
     static SKUS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
-        pos_app::demo::demo_menu()
+        pos_testkit::example_menu()
             .into_iter()
             .map(|m| m.sku)
             .take(24)

@@ -13,12 +13,12 @@ use std::time::Instant;
 
 use anyhow::Context;
 use pos_app::cache::Cause;
-use pos_app::demo::LargeData;
-use pos_app::workload::{LargeTill, direct_balance, large_till, reopen_large_till};
 use pos_app::{AddLine, AddLines, CacheConfig, ListOrders, RecordPayment, TicketLine};
 use pos_core::order::NewOrder;
 use pos_core::{OrderId, OrderStatus, OrderType, PaymentMethod, Phone, Tender};
 use pos_store::{catalog, orders};
+use pos_testkit::large::{LargeData, LargeTill, large_till, reopen_large_till};
+use pos_testkit::workload::direct_balance;
 use serde::Serialize;
 
 use crate::redis_server::RedisServer;

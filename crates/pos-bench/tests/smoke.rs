@@ -5,10 +5,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use pos_app::demo::LargeData;
 use pos_bench::replay::{self, Size};
 use pos_bench::server::{self, ReadBack, ServerMode, ServerOptions};
 use pos_bench::till::{self, TillOptions};
+use pos_testkit::large::LargeData;
 
 fn tiny() -> LargeData {
     LargeData {

@@ -585,7 +585,7 @@ impl Order {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::tests_support::sample_profile;
+    use crate::profile::example_profile;
     use uuid::Uuid;
 
     fn order() -> Order {
@@ -620,7 +620,7 @@ mod tests {
         OrderLine::new(
             LineId::from_uuid(Uuid::from_u128(n)),
             &item(24_000),
-            &sample_profile(),
+            &example_profile(),
             Quantity::ONE,
             None,
             "",
@@ -696,7 +696,7 @@ mod tests {
 
     #[test]
     fn a_new_line_copies_its_class_levies_so_later_profile_edits_leave_it_alone() {
-        let mut profile = sample_profile();
+        let mut profile = example_profile();
         let cess = crate::profile::Levy {
             code: "CESS12".into(),
             name: "Compensation cess".into(),
@@ -742,7 +742,7 @@ mod tests {
         let r = OrderLine::new(
             LineId::from_uuid(Uuid::nil()),
             &item(1000),
-            &sample_profile(),
+            &example_profile(),
             Quantity::ONE,
             Some(Discount::Amount(Money::from_minor(1001))),
             "",

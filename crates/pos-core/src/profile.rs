@@ -437,54 +437,82 @@ pub fn gstin_check_char(first14: &str) -> Option<u8> {
     Some(CHARS[((36 - sum % 36) % 36) as usize])
 }
 
-#[cfg(test)]
-pub(crate) mod tests_support {
-    use super::*;
+/// GSTIN of the demo restaurant (Karnataka, state code 29), with a computed check
+/// character.
+pub fn example_gstin() -> String {
+    let first = "29AAKCS1234F1Z";
+    let check = gstin_check_char(first).map(char::from).unwrap_or('0');
+    format!("{first}{check}")
+}
 
-    pub fn sample_profile() -> Profile {
-        Profile {
-            name: "Test Kitchen".into(),
-            legal_name: "Test Kitchen LLP".into(),
-            address: "1 MG Road, Bengaluru".into(),
-            phone: "080 4123 4567".into(),
-            email: "hello@test.example".into(),
-            tax_registration: Some(TaxRegistration {
-                scheme: "GSTIN".into(),
-                number: "27AAPFU0939F1ZV".into(),
-            }),
-            currency: Currency::inr(),
-            country_code: "91".into(),
-            utc_offset_minutes: 330,
-            day_starts_at_hour: 4,
-            tax_classes: vec![TaxClass {
+/// The demo restaurant's profile: "Saffron Table", Bengaluru, an Indian restaurant charging
+/// 5% GST as CGST + SGST (18% on packaged goods, exempt add-ons), prices exclusive of tax,
+/// bills rounded to the rupee.
+///
+/// The one definition in the tree: the till's demo (`pos_app::demo`), the server's OpenAPI
+/// examples and every test (through `pos-testkit`) use it, so a change to the profile's
+/// shape is made here once. It lives in the domain crate because the domain's own tests
+/// need it and cannot depend on anything above.
+pub fn example_profile() -> Profile {
+    let rate = |bps| TaxRate::from_bps(bps).unwrap_or_default();
+    Profile {
+        name: "Saffron Table".into(),
+        legal_name: "Saffron Table Hospitality Pvt Ltd".into(),
+        address: "12, 100 Feet Road, Indiranagar, Bengaluru 560038, Karnataka".into(),
+        phone: "080 4123 4567".into(),
+        email: "hello@saffrontable.example".into(),
+        tax_registration: Some(TaxRegistration {
+            scheme: "GSTIN".into(),
+            number: example_gstin(),
+        }),
+        currency: Currency::inr(),
+        country_code: "91".into(),
+        utc_offset_minutes: 330,
+        day_starts_at_hour: 4,
+        tax_classes: vec![
+            TaxClass {
                 code: "GST5".into(),
                 name: "GST 5%".into(),
-                rate: TaxRate::from_bps(500).unwrap(),
+                rate: rate(500),
                 split: TaxSplit::CgstSgst,
                 levies: Vec::new(),
-            }],
-            pricing: PricingMode::Exclusive,
-            tax_rounding: TaxRoundingLevel::PerDocument,
-            taxes_rounded: TaxesRounded::Together,
-            rounding: Rounding::HalfUp,
-            odd_paisa_to: GstHalf::Cgst,
-            cash_rounding_increment: Money::from_minor(100),
-            cash_rounding: CashRounding::Nearest,
-            round_off_to: RoundOffTo::Line,
-            service_charge: Percent::ZERO,
-            service_charge_taxed: false,
-            service_charge_tax_class: "GST5".into(),
-            service_charge_order_types: OrderTypes::ALL,
-            receipt_header: String::new(),
-            receipt_footer: String::new(),
-            invoice_prefix: "T1-".into(),
-        }
+            },
+            TaxClass {
+                code: "GST18".into(),
+                name: "GST 18%".into(),
+                rate: rate(1800),
+                split: TaxSplit::CgstSgst,
+                levies: Vec::new(),
+            },
+            TaxClass {
+                code: "EXEMPT".into(),
+                name: "Exempt".into(),
+                rate: rate(0),
+                split: TaxSplit::CgstSgst,
+                levies: Vec::new(),
+            },
+        ],
+        pricing: PricingMode::Exclusive,
+        tax_rounding: TaxRoundingLevel::PerDocument,
+        taxes_rounded: TaxesRounded::Together,
+        rounding: Rounding::HalfUp,
+        odd_paisa_to: GstHalf::Cgst,
+        cash_rounding_increment: Money::from_minor(100),
+        cash_rounding: CashRounding::Nearest,
+        round_off_to: RoundOffTo::Line,
+        service_charge: Percent::ZERO,
+        service_charge_taxed: true,
+        service_charge_tax_class: "GST5".into(),
+        service_charge_order_types: OrderTypes::ALL,
+        receipt_header: "Saffron Table\nIndiranagar, Bengaluru".into(),
+        receipt_footer: "Thank you! Visit again.".into(),
+        invoice_prefix: "ST1-".into(),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::tests_support::sample_profile as sample;
+    use super::example_profile as sample;
     use super::*;
 
     #[test]
@@ -529,9 +557,9 @@ mod tests {
     #[test]
     fn a_valid_profile_validates_and_is_trimmed() {
         let mut p = sample();
-        p.name = "  Test Kitchen ".into();
+        p.name = "  Saffron Table ".into();
         let p = p.validated().unwrap();
-        assert_eq!(p.name, "Test Kitchen");
+        assert_eq!(p.name, "Saffron Table");
     }
 
     #[test]

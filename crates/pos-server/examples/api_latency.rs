@@ -11,57 +11,36 @@
 use std::time::Instant;
 
 use hdrhistogram::Histogram;
-use pos_app::Actor;
-use pos_server::{Application, Settings, admin, db};
+use pos_server::Settings;
 use serde_json::json;
 use uuid::Uuid;
-
-async fn start(url: &str, cache: bool) -> anyhow::Result<(String, tokio::sync::oneshot::Sender<()>)> {
-    let app = Application::build(Settings {
-        port: 0,
-        database_url: url.to_string(),
-        pool_size: 8,
-        cache_enabled: cache,
-        ..Settings::default()
-    })
-    .await?;
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app.run_until_stopped(async {
-        let _ = rx.await;
-    }));
-    Ok((base, tx))
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let orders = args.first().copied().unwrap_or(300).min(5000);
     let reads = args.get(1).copied().unwrap_or(1000).min(100_000);
-    let admin_url = std::env::var("DATABASE_URL")?;
-    let url = db::create_database(&admin_url, "bench").await?;
-    let (on, stop_on) = start(&url, true).await?;
-    let (off, stop_off) = start(&url, false).await?;
-    let pool = db::pool(&url, 2)?;
-    let org = admin::create_org(&pool, "Saffron Table").await?;
-    let manager = admin::create_token(&pool, org, pos_server::auth::Role::Manager, "bench").await?;
-    let http = reqwest::Client::new();
+    // Two instances on one fresh database: caches on, caches off.
+    let mut server = pos_testkit::spawn_server_with(|s| {
+        *s = Settings {
+            port: 0,
+            database_url: s.database_url.clone(),
+            pool_size: 8,
+            cache_enabled: true,
+            ..Settings::default()
+        }
+    })
+    .await;
+    let mut uncached = server.another_instance_with(|s| s.cache_enabled = false).await;
+    let (on, off) = (server.base.clone(), uncached.base.clone());
+    let org = server.org;
+    let manager = server.api_token(org, "manager").await;
+    let http = server.http.clone();
 
     // A till's first push: profile, menu, a customer.
-    let code = admin::enrollment_code(&pool, org).await?;
-    let device: serde_json::Value = http
-        .post(format!("{on}/sync/enroll"))
-        .json(&json!({"code": code, "device_name": "Till 1"}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let device = device["token"].as_str().unwrap_or_default().to_string();
+    let device = server.enroll(org, "Till 1").await;
     // A real till on a temporary file makes the push: profile, menu, a customer.
-    let dir = tempfile::tempdir()?;
-    let till = pos_app::App::open(pos_app::AppConfig::new(dir.path().join("till.db")))?;
-    till.update_profile(Actor::System, pos_app::demo::demo_profile())?;
-    till.import_menu(pos_app::demo::demo_menu())?;
+    let till = pos_testkit::temp_till();
     let rows = till.store().read(|c| pos_store::outbox::pending(c, 500))?;
     let mut mutations: Vec<pos_protocol::Mutation> =
         rows.into_iter().map(|r| r.mutation()).collect::<Result<_, _>>()?;
@@ -105,7 +84,7 @@ async fn main() -> anyhow::Result<()> {
         .as_str()
         .unwrap_or_default()
         .to_string();
-    let sku = pos_app::demo::demo_menu()[0].sku.as_str().to_string();
+    let sku = pos_testkit::example_menu()[0].sku.as_str().to_string();
     let mut some_order = String::new();
     for i in 0..orders {
         let o: serde_json::Value = http
@@ -156,7 +135,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let stats: serde_json::Value = http
         .get(format!("{on}/admin/cache-stats"))
-        .bearer_auth(admin::create_token(&pool, org, pos_server::auth::Role::Admin, "bench").await?)
+        .bearer_auth(server.api_token(org, "admin").await)
         .send()
         .await?
         .json()
@@ -172,7 +151,7 @@ async fn main() -> anyhow::Result<()> {
             c["load_p99_us"]
         );
     }
-    let _ = stop_on.send(());
-    let _ = stop_off.send(());
+    uncached.stop().await;
+    server.stop().await;
     Ok(())
 }

@@ -9,8 +9,7 @@
 
 use std::time::Instant;
 
-use pos_app::Actor;
-use pos_server::{Application, Settings, admin, db};
+use pos_server::Settings;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -19,37 +18,21 @@ async fn main() -> anyhow::Result<()> {
         .and_then(|a| a.parse().ok())
         .unwrap_or(500usize)
         .min(5000);
-    let admin_url = std::env::var("DATABASE_URL")?;
-    let url = db::create_database(&admin_url, "push").await?;
-    let app = Application::build(Settings {
-        port: 0,
-        database_url: url.clone(),
-        ..Settings::default()
+    // The production settings (pool, caches) on a free port and a fresh database.
+    let mut server = pos_testkit::spawn_server_with(|s| {
+        *s = Settings {
+            port: 0,
+            database_url: s.database_url.clone(),
+            ..Settings::default()
+        }
     })
-    .await?;
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app.run_until_stopped(async {
-        let _ = rx.await;
-    }));
-    let pool = db::pool(&url, 2)?;
-    let org = admin::create_org(&pool, "Saffron Table").await?;
-    let code = admin::enrollment_code(&pool, org).await?;
-    let http = reqwest::Client::new();
-    let enrolled: serde_json::Value = http
-        .post(format!("{base}/sync/enroll"))
-        .json(&serde_json::json!({"code": code, "device_name": "Till 1"}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = enrolled["token"].as_str().unwrap_or_default().to_string();
+    .await;
+    let base = server.base.clone();
+    let http = server.http.clone();
+    let token = server.enroll(server.org, "Till 1").await;
 
-    let dir = tempfile::tempdir()?;
-    let till = pos_app::App::open(pos_app::AppConfig::new(dir.path().join("till.db")))?;
-    till.update_profile(Actor::System, pos_app::demo::demo_profile())?;
-    till.import_menu(pos_app::demo::demo_menu())?;
-    let skus: Vec<String> = pos_app::demo::demo_menu().into_iter().map(|m| m.sku).collect();
+    let till = pos_testkit::temp_till();
+    let skus: Vec<String> = pos_testkit::example_menu().into_iter().map(|m| m.sku).collect();
     for i in 0..orders {
         let o = till.create_order(pos_core::order::NewOrder {
             order_type: Some(pos_core::OrderType::Takeaway),
@@ -103,6 +86,6 @@ async fn main() -> anyhow::Result<()> {
         mutations.len(),
         applied as f64 / secs
     );
-    let _ = stop.send(());
+    server.stop().await;
     Ok(())
 }

@@ -2,7 +2,6 @@
 //! PIN lockout, manager approval of voids, the idle lock, an on-account sale and its
 //! settlement, orders paging, and a malformed phone. Screenshots go to `target/e2e/`.
 
-use pos_app::Actor;
 use serde_json::json;
 
 use crate::webdriver::{CASHIER, MANAGER, Till, WAIT, digits, wait_until};
@@ -291,15 +290,7 @@ fn a_malformed_phone_shows_the_error_and_opens_no_order() {
 fn a_till_without_staff_asks_for_its_first_manager() {
     // A restaurant's own till (or one created before staff logins): a profile and a menu,
     // nobody on the staff.
-    let data = tempfile::tempdir().expect("a data directory");
-    {
-        let mut config = pos_app::AppConfig::new(data.path().join("till.db"));
-        config.load_demo = false;
-        let app = pos_app::App::open(config).expect("a bare till opens");
-        app.update_profile(Actor::System, pos_app::demo::demo_profile())
-            .expect("a profile");
-        app.import_menu(pos_app::demo::demo_menu()).expect("a menu");
-    }
+    let data = pos_testkit::temp_till().into_dir();
     let t = Till::launch_in(data, &[]);
     t.wait_for("[data-testid=first-manager]");
     t.type_into("[data-testid=first-name]", "Asha");

@@ -4,88 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use pos_server::{Application, Settings, admin, db};
+use pos_testkit::BlockingServer;
 use serde_json::{Value, json};
 
 use crate::commands::{Harness, harness};
-
-/// A server on its own database and port, on its own tokio runtime (the commands run on
-/// tauri's).
-pub(crate) struct Server {
-    pub(crate) url: String,
-    rt: tokio::runtime::Runtime,
-    db: db::Db,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Server {
-    pub(crate) fn spawn() -> Server {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a runtime");
-        let admin_url = std::env::var("DATABASE_URL")
-            .expect("DATABASE_URL must point at a PostgreSQL cluster; run the suite with `make test`");
-        let (url, pool, stop) = rt.block_on(async {
-            let database_url = db::create_database(&admin_url, "desk")
-                .await
-                .expect("a test database");
-            let app = Application::build(Settings {
-                port: 0,
-                database_url: database_url.clone(),
-                pool_size: 4,
-                ..Settings::default()
-            })
-            .await
-            .expect("the server builds");
-            let url = format!("http://127.0.0.1:{}", app.port());
-            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-            tokio::spawn(async move {
-                let _ = app
-                    .run_until_stopped(async {
-                        let _ = rx.await;
-                    })
-                    .await;
-            });
-            (url, db::pool(&database_url, 2).expect("pool"), tx)
-        });
-        Server {
-            rt,
-            url,
-            db: pool,
-            stop: Some(stop),
-        }
-    }
-
-    pub(crate) fn code(&self) -> String {
-        self.rt.block_on(async {
-            let org = admin::create_org(&self.db, "Saffron Table").await.expect("org");
-            admin::enrollment_code(&self.db, org).await.expect("code")
-        })
-    }
-
-    fn scalar(&self, sql: &str) -> i64 {
-        self.rt.block_on(async {
-            self.db
-                .get()
-                .await
-                .expect("conn")
-                .query_one(sql, &[])
-                .await
-                .expect("query")
-                .get(0)
-        })
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-    }
-}
 
 fn wait_status(h: &Harness, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
     let t0 = Instant::now();
@@ -104,7 +26,7 @@ fn wait_status(h: &Harness, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
 
 #[test]
 fn a_till_enrolls_through_the_commands_and_pushes_its_outbox_to_a_real_server() {
-    let server = Server::spawn();
+    let server = BlockingServer::spawn();
     let h = harness();
     let s = h.ok("sync_status", json!({}));
     assert_eq!(s["state"], "not_configured", "a new till is offline-only: {s}");
@@ -125,13 +47,13 @@ fn a_till_enrolls_through_the_commands_and_pushes_its_outbox_to_a_real_server() 
         "{err}"
     );
     let err = h
-        .invoke("sync_enroll", json!({"server_url": server.url, "code": "  "}))
+        .invoke("sync_enroll", json!({"server_url": server.base, "code": "  "}))
         .expect_err("no code");
     assert_eq!(err["field"], "code", "{err}");
     let err = h
         .invoke(
             "sync_enroll",
-            json!({"server_url": server.url, "code": "wrong-code"}),
+            json!({"server_url": server.base, "code": "wrong-code"}),
         )
         .expect_err("an unknown code");
     assert_eq!(
@@ -147,9 +69,9 @@ fn a_till_enrolls_through_the_commands_and_pushes_its_outbox_to_a_real_server() 
 
     let enrolled = h.ok(
         "sync_enroll",
-        json!({"server_url": server.url, "code": server.code()}),
+        json!({"server_url": server.base, "code": server.enrollment_code()}),
     );
-    assert_eq!(enrolled["server_url"], server.url.as_str(), "{enrolled}");
+    assert_eq!(enrolled["server_url"], server.base.as_str(), "{enrolled}");
     assert!(
         enrolled.get("token").is_none() && enrolled.get("device_token").is_none(),
         "never the token: {enrolled}"
@@ -174,7 +96,7 @@ fn a_till_enrolls_through_the_commands_and_pushes_its_outbox_to_a_real_server() 
     );
 
     let again = h.ok("sync_push_now", json!({}));
-    assert_eq!(again["server_url"], server.url.as_str());
+    assert_eq!(again["server_url"], server.base.as_str());
     assert_eq!(
         h.ok("sync_rejections", json!({})),
         json!([]),

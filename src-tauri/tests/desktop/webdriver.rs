@@ -585,17 +585,17 @@ fn a_manager_takes_a_backup_from_settings_and_sees_it_listed() {
 
 #[test]
 fn a_manager_enrolls_the_till_with_a_server_from_settings() {
-    let server = crate::sync::Server::spawn();
+    let server = pos_testkit::BlockingServer::spawn();
     let t = Till::start();
     t.wait_text("[data-testid=sync-badge]", "Local");
     t.click("[data-nav=settings]");
     t.wait_for("[data-testid=sync-enroll]");
-    t.type_into("[data-testid=sync-url]", &server.url);
+    t.type_into("[data-testid=sync-url]", &server.base);
     t.type_into("[data-testid=sync-code]", "not-the-code");
     t.click("[data-testid=sync-enroll]");
     t.wait_text("[data-error-for=code]", "enrollment code");
     t.screenshot("settings-sync-bad-code");
-    t.type_into("[data-testid=sync-code]", &server.code());
+    t.type_into("[data-testid=sync-code]", &server.enrollment_code());
     t.click("[data-testid=sync-enroll]");
     let deadline = Instant::now() + Duration::from_secs(20);
     while !t
@@ -611,7 +611,7 @@ fn a_manager_enrolls_the_till_with_a_server_from_settings() {
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    t.wait_text("[data-testid=sync-server]", &server.url);
+    t.wait_text("[data-testid=sync-server]", &server.base);
     t.wait_text("[data-testid=sync-badge]", "Online");
     t.screenshot("settings-sync-online");
 }

@@ -15,7 +15,7 @@ fn main() -> anyhow::Result<()> {
         .next()
         .ok_or_else(|| anyhow::anyhow!("usage: till-writer DB [SALES]"))?;
     let sales: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(u64::MAX);
-    let app = pos_e2e::open_demo_till(std::path::Path::new(&path))?;
+    let app = pos_testkit::till::open_demo_till(std::path::Path::new(&path))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     writeln!(out, "READY")?;

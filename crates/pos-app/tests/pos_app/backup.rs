@@ -11,7 +11,7 @@ use crate::support::*;
 
 const DAY_MS: i64 = 86_400_000;
 
-fn policy(t: &TestApp, keep_days: u32) -> BackupPolicy {
+fn policy(t: &TempTill, keep_days: u32) -> BackupPolicy {
     BackupPolicy {
         dir: t.dir.path().join("backups"),
         keep_days,
@@ -112,7 +112,7 @@ fn the_daily_backup_is_taken_once_per_day() {
         t.daily_backup(&p).unwrap().is_none(),
         "today's exists: nothing to do"
     );
-    t.clock.advance_ms(DAY_MS);
+    t.clock().advance_ms(DAY_MS);
     let next = t.daily_backup(&p).unwrap().expect("a new day gets its copy");
     assert_eq!(next.backup.day, "2026-11-25");
     assert_eq!(t.list_backups(&p).unwrap().len(), 2);
@@ -124,7 +124,7 @@ fn backups_older_than_the_retention_are_pruned_and_other_files_are_left_alone() 
     let p = policy(&t, 3);
     for _ in 0..5 {
         t.backup_now(&p).expect("a backup");
-        t.clock.advance_ms(DAY_MS);
+        t.clock().advance_ms(DAY_MS);
     }
     std::fs::write(p.dir.join("notes.txt"), "keep me").unwrap();
     std::fs::write(p.dir.join("till-2020-01-01.db.partial"), "an interrupted copy").unwrap();

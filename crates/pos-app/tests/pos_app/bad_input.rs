@@ -12,7 +12,7 @@ use crate::support::*;
 /// A till mid-service: Asha (limit 500.00) with a 210.00 tab, an open table with a line,
 /// and a paid order.
 struct Floor {
-    app: TestApp,
+    app: TempTill,
     open: pos_core::Order,
     paid: pos_core::Order,
 }
@@ -385,7 +385,7 @@ fn oversized_notes_and_text_change_nothing() {
 #[test]
 fn an_invalid_profile_changes_nothing() {
     let f = floor();
-    let mut p = pos_app::demo::demo_profile();
+    let mut p = pos_testkit::example_profile();
     p.email = "at@nowhere".into();
     let err = refused(&f, ErrorCode::Validation, "invalid profile", || {
         f.app.update_profile(Actor::System, p)

@@ -102,7 +102,7 @@ fn after_every_kind_of_write_the_next_read_reflects_it() {
     let b = app.customer_balance(ASHA_TYPED).unwrap();
     assert_eq!((b.name.as_str(), b.available_credit), ("Asha R.", m(6_940_00)));
     step("profile update", &|| {
-        let mut p = pos_app::demo::demo_profile();
+        let mut p = pos_testkit::example_profile();
         p.name = "Saffron Table II".into();
         app.update_profile(Actor::System, p).unwrap();
     });
@@ -139,7 +139,7 @@ fn a_profile_change_changes_the_next_bill() {
     );
     assert_eq!(exclusive.bill.total, m(347_00));
 
-    let mut p = pos_app::demo::demo_profile();
+    let mut p = pos_testkit::example_profile();
     p.pricing = PricingMode::Inclusive;
     app.update_profile(Actor::System, p.clone()).unwrap();
     let inclusive = app.calculate_bill(order.id).unwrap();
@@ -444,7 +444,7 @@ fn concurrent_readers_never_keep_a_stale_answer() {
         let mut round = 0usize;
         let mut current = first.id;
         while writes < WRITES {
-            app.clock.advance_ms(7);
+            app.clock().advance_ms(7);
             let typed = PHONES[round % PHONES.len()];
             let step = writes % 8;
             let what;

@@ -22,7 +22,7 @@ fn settle(
 }
 
 /// A takeaway for Asha with 4 x Masala Chai: 200.00 + 10.00 GST = 210.00.
-fn asha_order(app: &TestApp) -> pos_core::Order {
+fn asha_order(app: &TempTill) -> pos_core::Order {
     let order = takeaway_for(app, "+91 98450 12345");
     add(app, order.id, "BV-01", "4");
     order
@@ -203,7 +203,7 @@ fn settling_a_tab_works_for_a_country_outside_the_phone_length_table() {
     // Germany (49) has no fixed national length in the phone table; numbers are kept as
     // typed after the trunk 0. The settlement must report the balance it just changed.
     let app = test_app();
-    let mut p = pos_app::demo::demo_profile();
+    let mut p = pos_testkit::example_profile();
     p.country_code = "49".into();
     p.phone = "030 1234567".into();
     app.update_profile(Actor::System, p).unwrap();
@@ -224,10 +224,10 @@ fn the_ledger_shows_the_newest_twenty_entries_but_sums_them_all() {
     let app = test_app();
     add_customer(&app, ASHA_TYPED, "Asha Rao", 100_000_00);
     for _ in 0..11 {
-        app.clock.advance_ms(1000);
+        app.clock().advance_ms(1000);
         let order = asha_order(&app);
         pay(&app, order.id, vec![tender(PaymentMethod::OnAccount, 210_00)]).unwrap();
-        app.clock.advance_ms(1000);
+        app.clock().advance_ms(1000);
         settle(&app, ASHA_TYPED, 10_00).unwrap();
     }
     let b = app.customer_balance(ASHA_TYPED).unwrap();

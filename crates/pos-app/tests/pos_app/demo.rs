@@ -19,7 +19,7 @@ fn the_demo_restaurant_loads_once_as_real_data() {
     assert_eq!(floor.total, 2, "two tables on the floor");
     assert_eq!(
         app.list_menu(false).unwrap().len(),
-        pos_app::demo::demo_menu().len()
+        pos_testkit::example_menu().len()
     );
     let asha = app.customer_balance("98450-12345").unwrap();
     assert_eq!(asha.balance, m(556_00), "756.00 on the tab, 200.00 paid back");

@@ -172,7 +172,7 @@ fn a_paid_bill_keeps_its_snapshot_when_the_profile_changes() {
     let paid = pay_due(&app, order.id, PaymentMethod::Card);
     let before = app.calculate_bill(order.id).unwrap();
 
-    let mut p = pos_app::demo::demo_profile();
+    let mut p = pos_testkit::example_profile();
     p.pricing = pos_core::profile::PricingMode::Inclusive;
     p.cash_rounding_increment = m(0);
     app.update_profile(Actor::System, p).unwrap();
@@ -358,21 +358,21 @@ fn order_numbers_count_up_within_a_business_day_and_restart_the_next_day() {
     assert_eq!(dine_in(&app, "T1").number, 1);
     assert_eq!(dine_in(&app, "T2").number, 2);
     // 01:00 the next night still belongs to the evening's business day (day starts 04:00).
-    app.clock.set(1_795_548_600_000);
+    app.clock().set(1_795_548_600_000);
     let late = dine_in(&app, "T3");
     assert_eq!((late.number, late.business_day.as_str()), (3, TODAY));
     // 04:00 IST on the 25th is a new day.
-    app.clock.set(1_795_559_340_000 + 60_000);
+    app.clock().set(1_795_559_340_000 + 60_000);
     let next = dine_in(&app, "T1");
     assert_eq!(next.business_day, "2026-11-25");
     assert_eq!(next.number, 1, "numbers restart each business day");
 }
 
 /// Ten orders a second apart: #2 and #5 paid, #3 voided, #8 sent to the kitchen.
-fn floor_and_history(app: &TestApp) -> Vec<pos_core::OrderId> {
+fn floor_and_history(app: &TempTill) -> Vec<pos_core::OrderId> {
     let mut ids = Vec::new();
     for i in 1..=10 {
-        app.clock.advance_ms(1000);
+        app.clock().advance_ms(1000);
         let o = dine_in(app, &format!("T{i}"));
         add(app, o.id, "BV-01", "1");
         ids.push(o.id);
@@ -515,7 +515,7 @@ fn list_orders_pages_paid_and_void_history_and_mixed_filters() {
 #[test]
 fn a_dine_in_only_service_charge_is_billed_and_paid_on_dine_in_but_not_on_takeaway() {
     let app = test_app();
-    let mut p = pos_app::demo::demo_profile();
+    let mut p = pos_testkit::example_profile();
     p.service_charge = Percent::from_bps(1000).unwrap();
     p.service_charge_order_types = pos_core::OrderTypes::only(&[pos_core::OrderType::DineIn]);
     app.update_profile(pos_app::Actor::System, p).unwrap();

@@ -11,7 +11,7 @@ use crate::support::*;
 
 /// Runs `write` and checks it appended exactly one row, with `intent` and the next seq.
 #[track_caller]
-fn appends_one<T>(app: &TestApp, intent: &str, write: impl FnOnce() -> pos_app::Result<T>) -> (T, Mutation) {
+fn appends_one<T>(app: &TempTill, intent: &str, write: impl FnOnce() -> pos_app::Result<T>) -> (T, Mutation) {
     let before = outbox_rows(app);
     let last = before.last().map_or(0, |r| r.0);
     let out = write().unwrap_or_else(|e| panic!("{intent}: the write must succeed: {e:?}"));
@@ -43,10 +43,10 @@ fn appends_one<T>(app: &TestApp, intent: &str, write: impl FnOnce() -> pos_app::
 fn every_write_use_case_appends_one_outbox_row_with_its_intent() {
     let app = bare_app();
     appends_one(&app, "profile.update", || {
-        app.update_profile(Actor::System, pos_app::demo::demo_profile())
+        app.update_profile(Actor::System, pos_testkit::example_profile())
     });
     appends_one(&app, "menu.upsert", || {
-        app.import_menu(pos_app::demo::demo_menu())
+        app.import_menu(pos_testkit::example_menu())
     });
     let (_, m_customer) = appends_one(&app, "customer.upsert", || {
         app.upsert_customer(CustomerInput {
@@ -145,7 +145,7 @@ fn every_write_use_case_appends_one_outbox_row_with_its_intent() {
     );
 }
 
-fn takeaway_for_result(app: &TestApp) -> pos_app::Result<pos_core::Order> {
+fn takeaway_for_result(app: &TempTill) -> pos_app::Result<pos_core::Order> {
     app.create_order(pos_core::order::NewOrder {
         order_type: Some(pos_core::OrderType::Takeaway),
         customer_phone: Some("+91 98450 12345".into()),

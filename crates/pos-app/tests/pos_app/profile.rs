@@ -17,7 +17,7 @@ fn a_till_without_a_profile_says_so_before_selling() {
         app.create_order(Default::default())
     });
     refused_unchanged(&app, ErrorCode::NotFound, "a menu before the profile", || {
-        app.import_menu(pos_app::demo::demo_menu())
+        app.import_menu(pos_testkit::example_menu())
     });
 }
 
@@ -25,7 +25,7 @@ fn a_till_without_a_profile_says_so_before_selling() {
 fn a_profile_update_is_served_at_once() {
     let app = test_app();
     assert_eq!(app.profile().unwrap().name, "Saffron Table");
-    let mut p = pos_app::demo::demo_profile();
+    let mut p = pos_testkit::example_profile();
     p.name = "  Saffron Table Koramangala ".into();
     p.pricing = PricingMode::Inclusive;
     let saved = app.update_profile(Actor::System, p).unwrap();
@@ -76,9 +76,9 @@ fn profile_validation_errors_name_the_field_and_change_nothing() {
         ("invoice_prefix", |p| p.invoice_prefix = "X".repeat(13)),
     ];
     // The demo GSTIN must really be wrong in the case above, or that case proves nothing.
-    assert_ne!(pos_app::demo::demo_gstin(), "29AAKCS1234F1Z0");
+    assert_ne!(pos_core::profile::example_gstin(), "29AAKCS1234F1Z0");
     for (field, edit) in cases {
-        let mut p = pos_app::demo::demo_profile();
+        let mut p = pos_testkit::example_profile();
         edit(&mut p);
         let err = refused_unchanged(&app, ErrorCode::Validation, &format!("bad {field}"), || {
             app.update_profile(Actor::System, p)
@@ -91,7 +91,7 @@ fn profile_validation_errors_name_the_field_and_change_nothing() {
     }
     assert_eq!(
         *app.profile().unwrap(),
-        pos_app::demo::demo_profile(),
+        pos_testkit::example_profile(),
         "the profile is untouched"
     );
 }

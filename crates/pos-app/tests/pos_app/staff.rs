@@ -13,7 +13,7 @@ const MANAGER_PIN: &str = "4821";
 const CASHIER_PIN: &str = "7390";
 
 /// A till with the demo profile, a first manager and a cashier.
-fn staffed() -> (TestApp, Session, Session) {
+fn staffed() -> (TempTill, Session, Session) {
     let app = test_app();
     let manager = app
         .create_first_manager("Meera", MANAGER_PIN)
@@ -35,7 +35,7 @@ fn staffed() -> (TestApp, Session, Session) {
     (app, manager, cashier)
 }
 
-fn last_mutation(app: &TestApp) -> Mutation {
+fn last_mutation(app: &TempTill) -> Mutation {
     pending_outbox(app)
         .pop()
         .expect("an outbox row")
@@ -129,9 +129,9 @@ fn five_wrong_pins_lock_a_login_for_five_minutes() {
     let view = app.list_staff().unwrap();
     let locked = view.staff.iter().find(|s| s.id == cashier.staff_id).unwrap();
     assert_eq!(locked.locked_until_ms, Some(app.now_ms() + 5 * 60_000));
-    app.clock.advance_ms(5 * 60_000 - 1);
+    app.clock().advance_ms(5 * 60_000 - 1);
     expect_code(app.login(cashier.staff_id, CASHIER_PIN), ErrorCode::PinLocked);
-    app.clock.advance_ms(1);
+    app.clock().advance_ms(1);
     app.login(cashier.staff_id, CASHIER_PIN)
         .expect("the lock ends after five minutes");
     for _ in 0..4 {

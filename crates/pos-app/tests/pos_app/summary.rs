@@ -147,7 +147,7 @@ fn the_day_summary_equals_the_sum_of_the_days_bills() {
 #[test]
 fn late_night_sales_count_in_the_evenings_business_day() {
     let app = test_app();
-    app.clock.set(1_795_548_600_000); // 2026-11-25 01:00 IST
+    app.clock().set(1_795_548_600_000); // 2026-11-25 01:00 IST
     assert_eq!(app.today().unwrap(), TODAY, "before 04:00 it is still the 24th");
     let o = dine_in(&app, "T1");
     add(&app, o.id, "BV-01", "1");

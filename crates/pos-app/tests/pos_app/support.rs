@@ -1,56 +1,38 @@
-//! The test till: a fresh SQLite file, a manual clock, the demo profile and menu, and
-//! helpers to sell, to read the database behind the app's back, and to compare the two.
+//! The test till (`pos_testkit`'s, on a manual clock at noon with the example profile and
+//! menu), and helpers to sell, to read the database behind the app's back, and to compare
+//! the two.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use pos_app::Actor;
-use pos_app::{
-    AddLine, App, AppConfig, AppError, BillView, CacheConfig, ErrorCode, ManualClock, RecordPayment,
-};
+use pos_app::{AddLine, App, AppError, BillView, CacheConfig, ErrorCode, RecordPayment};
 use pos_core::bill::{self, TaxComponent, TaxSettings};
 use pos_core::order::NewOrder;
 use pos_core::{Money, Order, OrderId, OrderRecord, OrderType, PaymentMethod, Phone, Profile, Tender};
 use pos_store::{StoreError, catalog, customers, orders, outbox, summary};
+use pos_testkit::{Contents, TillOptions};
 
-/// 2026-11-24 12:00 in Bengaluru (06:30 UTC): business day 2026-11-24.
-pub const NOON_IST_MS: i64 = 1_795_501_800_000;
-pub const TODAY: &str = "2026-11-24";
+pub use pos_testkit::{NOON_IST_MS, TODAY, TempTill};
 
 /// Asha's number as typed three ways, and the two digit strings that must never be logged.
 pub const ASHA_TYPED: &str = "98450 12345";
 pub const ASHA_NATIONAL: &str = "9845012345";
 pub const ASHA_E164: &str = "919845012345";
 
-/// A till on its own temporary file. Dereferences to the [`App`].
-#[derive(Debug)]
-pub struct TestApp {
-    pub app: App,
-    pub clock: Arc<ManualClock>,
-    pub dir: tempfile::TempDir,
-}
-
-impl std::ops::Deref for TestApp {
-    type Target = App;
-    fn deref(&self) -> &App {
-        &self.app
-    }
-}
-
-/// The demo restaurant's profile and menu on a fresh till. Caching follows `POS_CACHE`
-/// (read by `AppConfig::new`), so the suite runs once with caching on and once off.
-pub fn test_app() -> TestApp {
-    with_demo(open_fresh(None))
+/// The example restaurant's profile and menu on a fresh till (`pos_testkit`), its manual
+/// clock at noon. Caching follows `POS_CACHE`, so the suite runs once with caching on and
+/// once off.
+pub fn test_app() -> TempTill {
+    TillOptions::at(NOON_IST_MS).open()
 }
 
 /// Like [`test_app`] with an explicit cache configuration (tests about caching itself).
-pub fn test_app_with_cache(cache: CacheConfig) -> TestApp {
-    with_demo(open_fresh(Some(cache)))
+pub fn test_app_with_cache(cache: CacheConfig) -> TempTill {
+    TillOptions::at(NOON_IST_MS).cache(cache).open()
 }
 
 /// A till with no profile yet, caching as `POS_CACHE` says.
-pub fn bare_app() -> TestApp {
-    open_fresh(None)
+pub fn bare_app() -> TempTill {
+    TillOptions::at(NOON_IST_MS).contents(Contents::Bare).open()
 }
 
 /// Caching explicitly on, whatever `POS_CACHE` says.
@@ -67,33 +49,6 @@ pub fn cache_off() -> CacheConfig {
         enabled: false,
         ..CacheConfig::default()
     }
-}
-
-fn with_demo(app: TestApp) -> TestApp {
-    app.update_profile(Actor::System, pos_app::demo::demo_profile())
-        .expect("the demo profile is valid");
-    app.import_menu(pos_app::demo::demo_menu())
-        .expect("the demo menu is valid");
-    app
-}
-
-fn open_fresh(cache: Option<CacheConfig>) -> TestApp {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let clock = Arc::new(ManualClock::new(NOON_IST_MS));
-    let mut config = AppConfig::new(dir.path().join("till.db"));
-    if let Some(cache) = cache {
-        config.cache = cache;
-    }
-    let app = App::open_with_clock(config, clock.clone()).expect("a fresh till opens");
-    TestApp { app, clock, dir }
-}
-
-/// Reopens the till on the same file (as after a restart), with a new clock at `at_ms`.
-pub fn reopen(dir: tempfile::TempDir, at_ms: i64) -> TestApp {
-    let clock = Arc::new(ManualClock::new(at_ms));
-    let config = AppConfig::new(dir.path().join("till.db"));
-    let app = App::open_with_clock(config, clock.clone()).expect("the till reopens its own file");
-    TestApp { app, clock, dir }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -434,7 +389,7 @@ pub fn component(bills: &[BillView], c: TaxComponent) -> Money {
     bills.iter().map(|b| b.bill.component_total(c)).sum()
 }
 
-/// This till's invoice numbers for the demo profile: `ST1-<its series>-<n:06>`.
+/// This till's invoice numbers under the example profile: `ST1-<its series>-<n:06>`.
 pub fn invoice(app: &App, n: u32) -> String {
     let series = app
         .store()

@@ -2,11 +2,9 @@
 //! Rs 740.00. Each example is also written out in docs/MONEY.md.
 
 use pos_core::bill::{self, TaxComponent, TaxSettings};
-use pos_core::money::{self, Currency, Money, Quantity, Rounding, TaxRate};
+use pos_core::money::{self, Money, Quantity, Rounding, TaxRate};
 use pos_core::order::Discount;
-use pos_core::profile::{
-    GstHalf, PricingMode, Profile, TaxClass, TaxRegistration, TaxRoundingLevel, TaxSplit,
-};
+use pos_core::profile::{GstHalf, PricingMode, Profile, TaxRoundingLevel, TaxSplit, example_profile};
 use pos_core::{Bill, limits};
 
 use crate::support::{
@@ -638,42 +636,12 @@ fn a_refund_is_the_stored_bill_negated() {
 
 #[test]
 fn settings_come_from_the_profile_and_untaxed_or_zero_service_charge_has_no_class() {
+    // The example restaurant with a taxed 10% service charge.
     let mut p = Profile {
-        name: "Test Kitchen".into(),
-        legal_name: String::new(),
-        address: String::new(),
-        phone: String::new(),
-        email: String::new(),
-        tax_registration: Some(TaxRegistration {
-            scheme: "GSTIN".into(),
-            number: "27AAPFU0939F1ZV".into(),
-        }),
-        currency: Currency::inr(),
-        country_code: "91".into(),
-        utc_offset_minutes: 330,
-        day_starts_at_hour: 4,
-        tax_classes: vec![TaxClass {
-            code: "GST5".into(),
-            name: "GST 5%".into(),
-            rate: TaxRate::from_bps(500).unwrap(),
-            split: TaxSplit::CgstSgst,
-            levies: Vec::new(),
-        }],
-        pricing: PricingMode::Exclusive,
-        tax_rounding: TaxRoundingLevel::PerDocument,
-        rounding: Rounding::HalfUp,
-        odd_paisa_to: GstHalf::Cgst,
-        cash_rounding_increment: m(100),
         service_charge: pct(1000),
         service_charge_taxed: true,
         service_charge_tax_class: "GST5".into(),
-        receipt_header: String::new(),
-        receipt_footer: String::new(),
-        invoice_prefix: "T1-".into(),
-        taxes_rounded: Default::default(),
-        cash_rounding: Default::default(),
-        round_off_to: Default::default(),
-        service_charge_order_types: Default::default(),
+        ..example_profile()
     };
     let s = TaxSettings::from(&p);
     assert_eq!(

@@ -4,54 +4,18 @@
 //! writes and replays the whole log (its own changes included).
 
 use pos_core::bill::{self, TaxSettings};
-use pos_core::money::{Currency, Rounding};
 use pos_core::order::NewOrder;
-use pos_core::profile::{GstHalf, PricingMode, TaxRegistration, TaxRoundingLevel};
 use pos_core::{
     Discount, LineId, MenuItem, Money, MutationId, Order, OrderId, OrderLine, OrderRecord, OrderType,
-    Payment, PaymentId, PaymentMethod, Percent, Profile, Quantity, Sku, TaxClass, TaxRate, TaxSplit,
+    Payment, PaymentId, PaymentMethod, Percent, Profile, Quantity, Sku,
 };
 use pos_protocol::Mutation;
 use pos_protocol::rules::{self, Conflict, Effect, Envelope, Mode, State};
 
+/// The one example profile (the demo restaurant's): GST 5% as CGST + SGST, exclusive
+/// prices, bills rounded to the rupee.
 pub fn profile() -> Profile {
-    Profile {
-        name: "Rules Kitchen".into(),
-        legal_name: "Rules Kitchen LLP".into(),
-        address: "1 MG Road, Bengaluru".into(),
-        phone: "080 4123 4567".into(),
-        email: "hello@rules.example".into(),
-        tax_registration: Some(TaxRegistration {
-            scheme: "GSTIN".into(),
-            number: "27AAPFU0939F1ZV".into(),
-        }),
-        currency: Currency::inr(),
-        country_code: "91".into(),
-        utc_offset_minutes: 330,
-        day_starts_at_hour: 4,
-        tax_classes: vec![TaxClass {
-            code: "GST5".into(),
-            name: "GST 5%".into(),
-            rate: TaxRate::from_bps(500).unwrap(),
-            split: TaxSplit::CgstSgst,
-            levies: Vec::new(),
-        }],
-        pricing: PricingMode::Exclusive,
-        tax_rounding: TaxRoundingLevel::PerDocument,
-        rounding: Rounding::HalfUp,
-        odd_paisa_to: GstHalf::Cgst,
-        cash_rounding_increment: Money::from_minor(100),
-        service_charge: Percent::ZERO,
-        service_charge_taxed: false,
-        service_charge_tax_class: "GST5".into(),
-        receipt_header: String::new(),
-        receipt_footer: String::new(),
-        invoice_prefix: "T1-".into(),
-        taxes_rounded: Default::default(),
-        cash_rounding: Default::default(),
-        round_off_to: Default::default(),
-        service_charge_order_types: Default::default(),
-    }
+    pos_core::profile::example_profile()
 }
 
 pub fn id(n: u128) -> uuid::Uuid {

@@ -3,13 +3,14 @@
 use pos_core::{Customer, Money, Phone};
 use pos_protocol::Mutation;
 use pos_protocol::sync::{PullResponse, PushMutation, PushRequest};
+use pos_testkit::TestServer;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestServer, location, seeded_app};
+use crate::helpers::{location, seeded_server};
 
 fn first_sku() -> String {
-    pos_app::demo::demo_menu()[0].sku.as_str().to_string()
+    pos_testkit::example_menu()[0].sku.as_str().to_string()
 }
 
 /// Takes a delivery order through `POST /orders`; returns its id.
@@ -58,7 +59,7 @@ async fn last_seq(server: &TestServer, device_org: uuid::Uuid) -> i64 {
 
 #[tokio::test]
 async fn profile_reads_serve_what_the_till_pushed_and_hit_the_cache_on_repeat() {
-    let (mut server, _t, device, manager, admin) = seeded_app().await;
+    let (mut server, _t, device, manager, admin) = seeded_server().await;
     server.wait_listening(&server.base.clone(), &admin).await;
     let base = server.base.clone();
     for token in [&device, &manager, &admin] {
@@ -77,7 +78,7 @@ async fn profile_reads_serve_what_the_till_pushed_and_hit_the_cache_on_repeat() 
         .as_array()
         .and_then(|c| c.iter().find(|c| c["name"] == "profile"))
         .expect("a profile cache");
-    if crate::helpers::caching() {
+    if pos_testkit::server::caching() {
         assert!(profile["hits"].as_u64() >= Some(8), "9 reads, 1 load: {profile}");
         assert_eq!(profile["loads"], 1, "one load for nine reads");
     } else {
@@ -88,7 +89,7 @@ async fn profile_reads_serve_what_the_till_pushed_and_hit_the_cache_on_repeat() 
 
 #[tokio::test]
 async fn a_new_organisation_without_a_profile_gets_profile_missing() {
-    let (mut server, _t, _device, _manager, _admin) = seeded_app().await;
+    let (mut server, _t, _device, _manager, _admin) = seeded_server().await;
     let other = server.new_org("Empty Cafe").await;
     let token = server.api_token(other, "manager").await;
     let (s, body) = server
@@ -101,7 +102,7 @@ async fn a_new_organisation_without_a_profile_gets_profile_missing() {
 
 #[tokio::test]
 async fn profile_edits_need_a_manager_and_reach_the_tills_through_pull() {
-    let (mut server, _t, device, manager, _admin) = seeded_app().await;
+    let (mut server, _t, device, manager, _admin) = seeded_server().await;
     let base = server.base.clone();
     let (_, before) = server.get_json(&base, "/business-profile", &device).await;
     let patch = json!({"receipt_footer": "Come back soon"});
@@ -169,7 +170,7 @@ async fn profile_edits_need_a_manager_and_reach_the_tills_through_pull() {
 
 #[tokio::test]
 async fn a_delivery_order_reaches_the_tills_and_moves_under_the_state_machine() {
-    let (mut server, _t, device, manager, _admin) = seeded_app().await;
+    let (mut server, _t, device, manager, _admin) = seeded_server().await;
     let base = server.base.clone();
     let id = channel_order(&server, &base, &manager, None).await;
 
@@ -248,7 +249,7 @@ async fn a_delivery_order_reaches_the_tills_and_moves_under_the_state_machine() 
 
 #[tokio::test]
 async fn the_order_list_filters_paginates_and_counts() {
-    let (mut server, _t, device, manager, _admin) = seeded_app().await;
+    let (mut server, _t, device, manager, _admin) = seeded_server().await;
     let base = server.base.clone();
     let mut ids = Vec::new();
     for _ in 0..5 {
@@ -314,7 +315,7 @@ async fn the_order_list_filters_paginates_and_counts() {
 
 #[tokio::test]
 async fn payments_follow_the_tills_rules_and_refresh_order_summary_and_balance() {
-    let (mut server, _t, device, manager, _admin) = seeded_app().await;
+    let (mut server, _t, device, manager, _admin) = seeded_server().await;
     let base = server.base.clone();
     // A customer with a tab, as a till would push it.
     let phone = Phone::parse("98450 12345", "91").unwrap();
@@ -444,7 +445,7 @@ async fn payments_follow_the_tills_rules_and_refresh_order_summary_and_balance()
 
 #[tokio::test]
 async fn the_bill_calculation_is_the_tills_engine() {
-    let (mut server, t, device, _manager, _admin) = seeded_app().await;
+    let (mut server, t, device, _manager, _admin) = seeded_server().await;
     let base = server.base.clone();
     let body = json!({
         "lines": [
@@ -529,7 +530,7 @@ async fn the_bill_calculation_is_the_tills_engine() {
 
 #[tokio::test]
 async fn the_bill_calculation_charges_a_cess_and_a_dine_in_service_charge_by_order_type() {
-    let (mut server, _t, device, manager, _admin) = seeded_app().await;
+    let (mut server, _t, device, manager, _admin) = seeded_server().await;
     let base = server.base.clone();
     let (_, profile) = server.get_json(&base, "/business-profile", &device).await;
     let mut classes = profile["tax_classes"].as_array().cloned().unwrap_or_default();
@@ -616,7 +617,7 @@ async fn the_bill_calculation_charges_a_cess_and_a_dine_in_service_charge_by_ord
 
 #[tokio::test]
 async fn roles_and_organisations_are_enforced_on_every_route() {
-    let (mut server, _t, device, manager, admin) = seeded_app().await;
+    let (mut server, _t, device, manager, admin) = seeded_server().await;
     let base = server.base.clone();
     let id = channel_order(&server, &base, &manager, None).await;
     let other = server.new_org("Rival Cafe").await;
@@ -698,7 +699,7 @@ async fn roles_and_organisations_are_enforced_on_every_route() {
 
 #[tokio::test]
 async fn health_and_metrics_report_the_caches_requests_sync_and_pool() {
-    let (mut server, _t, device, _manager, _admin) = seeded_app().await;
+    let (mut server, _t, device, _manager, _admin) = seeded_server().await;
     let base = server.base.clone();
     let r = server.http.get(format!("{base}/healthz")).send().await.unwrap();
     assert_eq!(r.status(), 200);
@@ -726,7 +727,7 @@ async fn health_and_metrics_report_the_caches_requests_sync_and_pool() {
 
 #[tokio::test]
 async fn a_channel_order_with_bad_input_is_refused_with_the_field_and_changes_nothing() {
-    let (mut server, _t, _device, manager, _admin) = seeded_app().await;
+    let (mut server, _t, _device, manager, _admin) = seeded_server().await;
     let base = server.base.clone();
     let loc = location(&server, server.org).await.to_string();
     let orders_before = server

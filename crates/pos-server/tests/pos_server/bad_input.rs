@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::api::channel_order;
-use crate::helpers::{location, seeded_app};
+use crate::helpers::{location, seeded_server};
 
 fn arb_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -89,14 +89,14 @@ fn no_generated_input_gets_a_server_error_or_a_body_without_the_error_shape() {
         .with_writer(move || LogWriter(sink.clone()))
         .try_init();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (mut server, _t, device, manager, admin) = rt.block_on(seeded_app());
+    let (mut server, _t, device, manager, admin) = rt.block_on(seeded_server());
     let base = server.base.clone();
     let id = rt.block_on(channel_order(&server, &base, &manager, Some("98450 12345")));
     let loc = rt.block_on(location(&server, server.org)).to_string();
     let (_, profile) = rt.block_on(server.get_json(&base, "/business-profile", &device));
 
     let order_body = json!({"location_id": loc, "channel": "web", "customer_phone": "98450 12345",
-        "lines": [{"sku": pos_app::demo::demo_menu()[0].sku.as_str(), "qty": 1, "note": "x"}]});
+        "lines": [{"sku": pos_testkit::example_menu()[0].sku.as_str(), "qty": 1, "note": "x"}]});
     // One minor unit at a time, so the order stays payable through thousands of probes.
     let pay_body = json!({"order_id": id, "tenders": [{"method": "cash", "amount": 1, "reference": null}]});
     let calc_body = json!({"lines": [{"name": "Dosa", "unit_price": 100, "qty": 1, "tax_class": "GST5", "discount": null}], "discount": null});
@@ -280,9 +280,8 @@ fn no_generated_input_gets_a_server_error_or_a_body_without_the_error_shape() {
     });
     result.unwrap();
 
-    // Oversized bodies are refused with the same shape.
-    let big =
-        json!({"lines": [{"name": "x".repeat(300 * 1024), "unit_price": 1, "qty": 1, "tax_class": "GST5"}]});
+    // Oversized bodies (over the limit the server runs with) are refused with the same shape.
+    let big = json!({"lines": [{"name": "x".repeat(server.settings.max_body_bytes + 1024), "unit_price": 1, "qty": 1, "tax_class": "GST5"}]});
     let (s, body) =
         rt.block_on(server.send_json(Method::POST, &base, "/billing/calculate-bill", &manager, &big));
     assert_eq!((s, body["code"].as_str()), (413, Some("body_too_large")));

@@ -1,10 +1,10 @@
 //! `pos-server admin create-token` prints a working token once and logs no secret.
 
-use crate::helpers::spawn_app;
+use pos_testkit::spawn_server;
 
 #[tokio::test]
 async fn the_admin_cli_prints_a_manager_token_that_the_api_accepts() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let run = |args: Vec<String>| {
         std::process::Command::new(env!("CARGO_BIN_EXE_pos-server"))
             .args(args)

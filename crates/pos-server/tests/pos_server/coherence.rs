@@ -5,11 +5,11 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::api::channel_order;
-use crate::helpers::seeded_app;
+use crate::helpers::seeded_server;
 
 #[tokio::test]
 async fn a_write_through_one_instance_is_never_served_stale_by_another() {
-    let (mut server, t, device, manager, admin) = seeded_app().await;
+    let (mut server, t, device, manager, admin) = seeded_server().await;
     let a = server.base.clone();
     let mut b_instance = server.another_instance().await;
     let b = b_instance.base.clone();
@@ -144,7 +144,9 @@ async fn a_write_through_one_instance_is_never_served_stale_by_another() {
             ..Default::default()
         })
         .unwrap();
-    let resp = server.push(&device, &crate::helpers::outbox_push(&t.app)).await;
+    let resp = server
+        .push(&device, &pos_testkit::till::outbox_push(&t.app))
+        .await;
     assert_eq!(resp.status(), 200);
     let (_, active) = server
         .get_json(&b, "/orders?status=active&limit=200", &device)
@@ -166,7 +168,7 @@ async fn a_write_through_one_instance_is_never_served_stale_by_another() {
         .and_then(|c| c.iter().find(|c| c["name"] == "profile"))
         .cloned()
         .unwrap_or_default();
-    if crate::helpers::caching() {
+    if pos_testkit::server::caching() {
         assert!(
             profile["hits"].as_u64() > Some(0),
             "B's profile cache was used: {profile}"
@@ -182,7 +184,7 @@ async fn a_write_through_one_instance_is_never_served_stale_by_another() {
 
 #[tokio::test]
 async fn a_lost_listener_connection_clears_the_caches_and_reconnects() {
-    let (mut server, _t, device, manager, admin) = seeded_app().await;
+    let (mut server, _t, device, manager, admin) = seeded_server().await;
     let a = server.base.clone();
     server.wait_listening(&a, &admin).await;
     for _ in 0..2 {
@@ -197,7 +199,7 @@ async fn a_lost_listener_connection_clears_the_caches_and_reconnects() {
     .await
     .unwrap();
     let (_, p) = server.get_json(&a, "/business-profile", &device).await;
-    if crate::helpers::caching() {
+    if pos_testkit::server::caching() {
         assert_ne!(
             p["receipt_footer"], "missed",
             "the cached profile is served while nothing says otherwise"

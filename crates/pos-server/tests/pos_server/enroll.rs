@@ -1,10 +1,9 @@
 use pos_protocol::sync::{EnrollRequest, ErrorBody};
-
-use crate::helpers::spawn_app;
+use pos_testkit::spawn_server;
 
 #[tokio::test]
 async fn an_enrollment_code_works_once_and_the_token_is_stored_only_as_a_hash() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let code = pos_server::admin::enrollment_code(&server.db, server.org)
         .await
         .unwrap();

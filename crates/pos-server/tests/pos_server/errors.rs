@@ -1,6 +1,6 @@
 use pos_protocol::sync::{ErrorBody, PushRequest};
-
-use crate::helpers::{outbox_push, spawn_app, till};
+use pos_testkit::till::outbox_push;
+use pos_testkit::{spawn_server, temp_till};
 
 async fn error_of(resp: reqwest::Response) -> (u16, ErrorBody) {
     let status = resp.status().as_u16();
@@ -13,8 +13,8 @@ async fn error_of(resp: reqwest::Response) -> (u16, ErrorBody) {
 
 #[tokio::test]
 async fn a_bad_token_gets_401_with_a_json_error_and_changes_nothing() {
-    let mut server = spawn_app().await;
-    let t = till();
+    let mut server = spawn_server().await;
+    let t = temp_till();
     let (status, body) = error_of(server.push("not-a-token", &outbox_push(&t.app)).await).await;
     assert_eq!((status, body.code.as_str()), (401, "invalid_token"));
     let resp = server
@@ -36,7 +36,7 @@ async fn a_bad_token_gets_401_with_a_json_error_and_changes_nothing() {
 
 #[tokio::test]
 async fn malformed_json_and_unknown_intents_get_400_with_a_json_error() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let token = server.enroll(server.org, "Till 1").await;
     for body in [
         "{not json".to_string(),
@@ -68,9 +68,9 @@ async fn malformed_json_and_unknown_intents_get_400_with_a_json_error() {
 
 #[tokio::test]
 async fn an_old_protocol_version_is_refused_with_400() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let token = server.enroll(server.org, "Till 1").await;
-    let t = till();
+    let t = temp_till();
     let req = PushRequest {
         protocol_version: 0,
         ..outbox_push(&t.app)
@@ -82,11 +82,12 @@ async fn an_old_protocol_version_is_refused_with_400() {
 
 #[tokio::test]
 async fn oversized_bodies_and_batches_get_413() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let token = server.enroll(server.org, "Till 1").await;
+    // Over the limit the server runs with (the production one).
     let huge = format!(
         "{{\"protocol_version\":1,\"mutations\":[],\"pad\":\"{}\"}}",
-        "x".repeat(300 * 1024)
+        "x".repeat(server.settings.max_body_bytes + 1024)
     );
     let resp = server
         .http

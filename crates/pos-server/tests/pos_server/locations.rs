@@ -2,9 +2,9 @@
 //! bind a device to one, and the orders it pushes count for that location only.
 
 use pos_protocol::sync::{EnrollRequest, EnrollResponse};
+use pos_testkit::till::{outbox_push, sell};
+use pos_testkit::{TestServer, spawn_server, temp_till};
 use uuid::Uuid;
-
-use crate::helpers::{TestServer, outbox_push, sell, spawn_app, till};
 
 fn cli(server: &TestServer, args: &[&str]) -> String {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_pos-server"))
@@ -46,7 +46,7 @@ async fn device_location(server: &TestServer, device: Uuid) -> Uuid {
 
 #[tokio::test]
 async fn orders_pushed_by_two_tills_count_for_their_own_location_only() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let org = server.org.to_string();
     let main = pos_server::admin::default_location(&server.db, server.org)
         .await
@@ -79,10 +79,10 @@ async fn orders_pushed_by_two_tills_count_for_their_own_location_only() {
     );
     assert_eq!(device_location(&server, b.device_id).await, branch);
 
-    let (till_a, till_b) = (till(), till());
-    sell(&till_a.app);
-    sell(&till_a.app);
-    sell(&till_b.app);
+    let (till_a, till_b) = (temp_till(), temp_till());
+    sell(&till_a.app, 2);
+    sell(&till_a.app, 2);
+    sell(&till_b.app, 2);
     for (t, token) in [(&till_a, &a.token), (&till_b, &b.token)] {
         let resp = server.push(token, &outbox_push(&t.app)).await;
         assert_eq!(resp.status(), 200, "the outbox is accepted");
@@ -117,7 +117,7 @@ async fn orders_pushed_by_two_tills_count_for_their_own_location_only() {
 
     // The summaries just read are cached; a sale pushed by the branch's till clears the
     // branch's and the organisation's summary of that day, and not the main location's.
-    sell(&till_b.app);
+    sell(&till_b.app, 2);
     let resp = server.push(&b.token, &outbox_push(&till_b.app)).await;
     assert_eq!(resp.status(), 200, "the new sale is accepted");
     for (loc, orders) in [(Some(main), 2), (Some(branch), 2), (None, 4)] {
@@ -143,7 +143,7 @@ async fn orders_pushed_by_two_tills_count_for_their_own_location_only() {
     // Another organisation cannot read or name these locations.
     let other = server.new_org("Idli House").await;
     let stranger = server.api_token(other, "manager").await;
-    let their_till = till();
+    let their_till = temp_till();
     let their_device = server.enroll(other, "Their till").await;
     let resp = server.push(&their_device, &outbox_push(&their_till.app)).await;
     assert_eq!(resp.status(), 200, "the other organisation has a profile too");
@@ -176,7 +176,7 @@ async fn orders_pushed_by_two_tills_count_for_their_own_location_only() {
 
 #[tokio::test]
 async fn a_location_created_while_the_server_runs_is_accepted_at_once() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let manager = server.api_token(server.org, "manager").await;
     let base = server.base.clone();
     // Warm the cached location list, then add a location behind the server's back.
@@ -206,7 +206,7 @@ async fn a_location_created_while_the_server_runs_is_accepted_at_once() {
 
 #[tokio::test]
 async fn the_migration_gives_existing_devices_codes_and_till_orders_a_location() {
-    let url = crate::helpers::fresh_database().await;
+    let url = pos_testkit::server::fresh_database().await;
     let pool = pos_server::db::pool(&url, 2).expect("pool");
     let c = pool.get().await.expect("conn");
     // The schema as it was before 0004, with rows made under it.

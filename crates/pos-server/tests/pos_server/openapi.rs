@@ -13,7 +13,10 @@ use pos_server::routes::api::routes;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestServer, location, outbox_push, sell, spawn_app, till};
+use pos_testkit::till::{outbox_push, sell};
+use pos_testkit::{TestServer, spawn_server as spawn_app, temp_till as till};
+
+use crate::helpers::location;
 
 async fn served_document(server: &TestServer) -> Value {
     let resp = server
@@ -470,10 +473,10 @@ fn oversized() -> Body {
 /// A till with every kind of write in its outbox: the demo profile and menu, a paid sale,
 /// its first manager, a customer, an order with a discount and a voided line sent to the
 /// kitchen and paid on account, and a settlement of that tab.
-fn busy_till() -> crate::helpers::Till {
+fn busy_till() -> pos_testkit::TempTill {
     let t = till();
     let app = &t.app;
-    sell(app);
+    sell(app, 1);
     app.create_first_manager("Meera", "1234")
         .expect("the first manager");
     app.upsert_customer(pos_app::CustomerInput {
@@ -545,7 +548,7 @@ async fn take_database_away(server: &TestServer) -> String {
         .next()
         .expect("a database name")
         .to_string();
-    let admin_db = pos_server::db::pool(&crate::helpers::admin_url(), 1).expect("an admin pool");
+    let admin_db = pos_server::db::pool(&pos_testkit::server::admin_url(), 1).expect("an admin pool");
     let c = admin_db.get().await.expect("an admin connection");
     c.batch_execute(&format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"))
         .await
@@ -651,7 +654,7 @@ async fn every_documented_answer_of_every_route_is_what_the_server_sends() {
                 order_id,
                 bill: Some(_),
                 ..
-            } => Some(*order_id),
+            } => Some(order_id),
             _ => None,
         })
         .expect("a paid order");
@@ -661,7 +664,7 @@ async fn every_documented_answer_of_every_route_is_what_the_server_sends() {
             mutation_id: pos_core::MutationId::from_uuid(uuid::Uuid::now_v7()),
             seq,
             mutation: Mutation::OrderSetStatus {
-                order_id: paid,
+                order_id: *paid,
                 status: OrderStatus::Open,
                 at_ms: 1,
                 sent_lines: None,
@@ -965,7 +968,7 @@ async fn every_documented_answer_of_every_route_is_what_the_server_sends() {
         "documented answers no request provoked (provoke them here, or stop documenting them): {unseen:#?}"
     );
     // Leave the database usable for whoever looks at it after the run.
-    let admin_db = pos_server::db::pool(&crate::helpers::admin_url(), 1).expect("an admin pool");
+    let admin_db = pos_server::db::pool(&pos_testkit::server::admin_url(), 1).expect("an admin pool");
     admin_db
         .get()
         .await

@@ -1,12 +1,13 @@
 use std::time::{Duration, Instant};
 
 use pos_protocol::sync::PullResponse;
-
-use crate::helpers::{caching, outbox_push, sell, spawn_app, till};
+use pos_testkit::server::caching;
+use pos_testkit::till::{outbox_push, sell};
+use pos_testkit::{spawn_server, temp_till};
 
 #[tokio::test]
 async fn a_long_poll_wakes_within_a_second_of_another_tills_push() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let token_a = server.enroll(server.org, "Till A").await;
     let token_b = server.enroll(server.org, "Till B").await;
     let start: PullResponse = server.pull(&token_b, None, 0).await.json().await.unwrap();
@@ -22,8 +23,8 @@ async fn a_long_poll_wakes_within_a_second_of_another_tills_push() {
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     let t0 = Instant::now();
-    let a = till();
-    sell(&a.app);
+    let a = temp_till();
+    sell(&a.app, 2);
     assert_eq!(server.push(&token_a, &outbox_push(&a.app)).await.status(), 200);
     let (resp, _) = tokio::time::timeout(Duration::from_secs(10), waiter)
         .await
@@ -39,10 +40,10 @@ async fn a_long_poll_wakes_within_a_second_of_another_tills_push() {
 
 #[tokio::test]
 async fn an_unknown_cursor_gets_a_reset_and_a_snapshot() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let token = server.enroll(server.org, "Till A").await;
-    let a = till();
-    sell(&a.app);
+    let a = temp_till();
+    sell(&a.app, 2);
     let n = outbox_push(&a.app).mutations.len();
     server.push(&token, &outbox_push(&a.app)).await;
     let resp: PullResponse = server
@@ -84,7 +85,7 @@ async fn long_poll(http: &reqwest::Client, base: &str, token: &str, cursor: &str
 }
 
 /// `pos_sync_pull_reads_total` from `/metrics`.
-async fn pull_reads(server: &crate::helpers::TestServer) -> u64 {
+async fn pull_reads(server: &pos_testkit::TestServer) -> u64 {
     let text = server.metrics().await;
     text.lines()
         .find_map(|l| l.strip_prefix("pos_sync_pull_reads_total "))
@@ -96,7 +97,7 @@ async fn pull_reads(server: &crate::helpers::TestServer) -> u64 {
 #[tokio::test]
 async fn tills_woken_by_one_push_share_one_read_of_the_log_and_all_get_it() {
     const TILLS: usize = 20;
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let writer = server.enroll(server.org, "Writer").await;
     let mut waiters = Vec::new();
     for i in 0..TILLS {
@@ -121,8 +122,8 @@ async fn tills_woken_by_one_push_share_one_read_of_the_log_and_all_get_it() {
         before = now;
     }
 
-    let a = till();
-    sell(&a.app);
+    let a = temp_till();
+    sell(&a.app, 2);
     let push = outbox_push(&a.app);
     assert_eq!(server.push(&writer, &push).await.status(), 200);
     let mut answers = Vec::new();

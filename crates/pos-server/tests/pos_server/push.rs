@@ -1,13 +1,13 @@
 use pos_protocol::sync::{ErrorBody, PushRequest, PushResponse, PushStatus};
-
-use crate::helpers::{outbox_push, sell, spawn_app, till};
+use pos_testkit::till::{outbox_push, sell};
+use pos_testkit::{spawn_server, temp_till};
 
 #[tokio::test]
 async fn a_till_outbox_is_applied_once_and_a_retry_gets_the_stored_results() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let token = server.enroll(server.org, "Till 1").await;
-    let t = till();
-    sell(&t.app);
+    let t = temp_till();
+    sell(&t.app, 2);
     let req = outbox_push(&t.app);
     let n = req.mutations.len();
 
@@ -59,10 +59,10 @@ async fn a_till_outbox_is_applied_once_and_a_retry_gets_the_stored_results() {
 
 #[tokio::test]
 async fn a_gap_in_seq_is_refused_with_the_expected_seq() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let token = server.enroll(server.org, "Till 1").await;
-    let t = till();
-    sell(&t.app);
+    let t = temp_till();
+    sell(&t.app, 2);
     let mut req = outbox_push(&t.app);
     req.mutations.remove(0);
     let resp = server.push(&token, &req).await;
@@ -75,10 +75,10 @@ async fn a_gap_in_seq_is_refused_with_the_expected_seq() {
 
 #[tokio::test]
 async fn the_same_mutation_id_with_other_content_is_refused() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let token = server.enroll(server.org, "Till 1").await;
-    let t = till();
-    sell(&t.app);
+    let t = temp_till();
+    sell(&t.app, 2);
     let req = outbox_push(&t.app);
     let first = PushRequest {
         protocol_version: 1,
@@ -96,11 +96,11 @@ async fn the_same_mutation_id_with_other_content_is_refused() {
 
 #[tokio::test]
 async fn an_edit_to_an_order_another_till_paid_is_rejected_and_the_queue_moves_on() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let token_a = server.enroll(server.org, "Till A").await;
     let token_b = server.enroll(server.org, "Till B").await;
-    let a = till();
-    let order = sell(&a.app);
+    let a = temp_till();
+    let (order, _) = sell(&a.app, 2);
     let pushed: PushResponse = server
         .push(&token_a, &outbox_push(&a.app))
         .await
@@ -110,7 +110,7 @@ async fn an_edit_to_an_order_another_till_paid_is_rejected_and_the_queue_moves_o
     assert!(pushed.results.iter().all(|r| r.status == PushStatus::Applied));
 
     // Till B (offline, with the order before it was paid) voids it.
-    let b = till();
+    let b = temp_till();
     let stale = outbox_push(&a.app)
         .mutations
         .into_iter()
@@ -169,11 +169,11 @@ async fn an_edit_to_an_order_another_till_paid_is_rejected_and_the_queue_moves_o
 
 #[tokio::test]
 async fn a_server_restarted_in_the_middle_of_a_batch_applies_the_rest_once() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let token = server.enroll(server.org, "Till 1").await;
-    let t = till();
-    sell(&t.app);
-    sell(&t.app);
+    let t = temp_till();
+    sell(&t.app, 2);
+    sell(&t.app, 2);
     let req = outbox_push(&t.app);
     let half = PushRequest {
         protocol_version: 1,
@@ -201,10 +201,10 @@ async fn a_server_restarted_in_the_middle_of_a_batch_applies_the_rest_once() {
 
 #[tokio::test]
 async fn a_mutation_repeated_inside_one_batch_is_applied_once_and_the_log_keeps_the_batch_order() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let token = server.enroll(server.org, "Till 1").await;
-    let t = till();
-    sell(&t.app);
+    let t = temp_till();
+    sell(&t.app, 2);
     let mut req = outbox_push(&t.app);
     let n = req.mutations.len();
     // A resend of the first mutation inside the same batch (seq repeated, as a retry would).
@@ -243,14 +243,14 @@ async fn a_mutation_repeated_inside_one_batch_is_applied_once_and_the_log_keeps_
 #[tokio::test]
 async fn one_organisations_tills_pushing_at_once_leave_a_gapless_log_in_each_tills_order() {
     const TILLS: usize = 8;
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let mut pushes = Vec::new();
     let mut tills = Vec::new();
     for i in 0..TILLS {
         let token = server.enroll(server.org, &format!("Till {i}")).await;
-        let t = till();
+        let t = temp_till();
         for _ in 0..3 {
-            sell(&t.app);
+            sell(&t.app, 2);
         }
         pushes.push((token, outbox_push(&t.app)));
         tills.push(t);

@@ -6,14 +6,14 @@ use pos_app::Actor;
 use pos_core::{MutationId, Role};
 use pos_protocol::Mutation;
 use pos_protocol::sync::{PushMutation, PushResponse, PushStatus};
-
-use crate::helpers::{outbox_push, spawn_app, till};
+use pos_testkit::till::outbox_push;
+use pos_testkit::{spawn_server, temp_till};
 
 #[tokio::test]
 async fn a_profile_change_by_a_cashier_is_rejected_and_a_managers_applies() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let token = server.enroll(server.org, "Till 1").await;
-    let t = till();
+    let t = temp_till();
     let manager = t
         .app
         .create_first_manager("Meera", "4821")
@@ -30,7 +30,7 @@ async fn a_profile_change_by_a_cashier_is_rejected_and_a_managers_applies() {
             },
         )
         .expect("a cashier");
-    let mut renamed = pos_app::demo::demo_profile();
+    let mut renamed = pos_testkit::example_profile();
     renamed.name = "Saffron Table II".into();
     t.app
         .update_profile(Actor::Staff(&manager), renamed.clone())
@@ -44,7 +44,7 @@ async fn a_profile_change_by_a_cashier_is_rejected_and_a_managers_applies() {
         mutation_id: MutationId::from_uuid(uuid::Uuid::now_v7()),
         seq: last + 1,
         mutation: Mutation::ProfileUpdate {
-            profile: Box::new(pos_app::demo::demo_profile()),
+            profile: Box::new(pos_testkit::example_profile()),
             by: Some(cashier.id),
         },
     });

@@ -6,21 +6,21 @@ use std::sync::Arc;
 
 use pos_app::Actor;
 use pos_app::staff::VoidLine;
-use pos_app::{AddLine, App, AppConfig, CustomerInput, ManualClock, RecordPayment, SettleBalance};
+use pos_app::{AddLine, App, CustomerInput, ManualClock, RecordPayment, SettleBalance};
 use pos_core::order::NewOrder;
 use pos_core::{Discount, Money, OrderId, OrderStatus, OrderType, PaymentMethod, Percent, Tender};
 use pos_protocol::sync::PullResponse;
 use pos_server::backoffice::billing::BillingSummary;
+use pos_testkit::till::outbox_push;
+use pos_testkit::{Contents, NOON_IST_MS, TillOptions, example_menu, spawn_server};
 
-use crate::helpers::{outbox_push, spawn_app};
-
-/// 2026-11-24 12:00 in India (+05:30); the demo profile's business day starts at 04:00.
-const NOON_IST_MS: i64 = 1_795_501_800_000;
+// NOON_IST_MS: 2026-11-24 12:00 in India (+05:30); the example profile's business day
+// starts at 04:00.
 const HOUR: i64 = 3_600_000;
 const PHONE: &str = "98765 43210";
 
 fn sku(i: usize) -> String {
-    pos_app::demo::demo_menu()[i].sku.as_str().to_string()
+    example_menu()[i].sku.as_str().to_string()
 }
 
 fn open(app: &App, phone: Option<&str>, items: &[usize]) -> OrderId {
@@ -65,15 +65,15 @@ fn pay(app: &App, id: OrderId, tenders: &[(PaymentMethod, Option<i64>)]) {
 
 #[tokio::test]
 async fn the_servers_day_summary_equals_the_tills_field_by_field() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let device = server.enroll(server.org, "Till 1").await;
-    let dir = tempfile::tempdir().expect("tempdir");
+    // One clock for both tills of the organisation.
     let clock = Arc::new(ManualClock::new(NOON_IST_MS));
-    let app = App::open_with_clock(AppConfig::new(dir.path().join("till.db")), clock.clone())
-        .expect("a till opens");
-    app.update_profile(Actor::System, pos_app::demo::demo_profile())
-        .expect("profile");
-    app.import_menu(pos_app::demo::demo_menu()).expect("menu");
+    let app = TillOptions {
+        clock: Some(clock.clone()),
+        ..TillOptions::default()
+    }
+    .open();
     app.upsert_customer(CustomerInput {
         phone: PHONE.into(),
         name: "Asha".into(),
@@ -157,9 +157,12 @@ async fn the_servers_day_summary_equals_the_tills_field_by_field() {
     }
 
     // Another till of the organisation pulls these sales and reports the same days.
-    let other_dir = tempfile::tempdir().expect("tempdir");
-    let other = App::open_with_clock(AppConfig::new(other_dir.path().join("till.db")), clock.clone())
-        .expect("a second till opens");
+    let other = TillOptions {
+        contents: Contents::Bare,
+        clock: Some(clock.clone()),
+        ..TillOptions::default()
+    }
+    .open();
     let other_token = server.enroll(server.org, "Till 2").await;
     let mut cursor: Option<String> = None;
     for _ in 0..20 {

@@ -1,16 +1,16 @@
 use pos_protocol::sync::{PullResponse, PushResponse, PushStatus};
-
-use crate::helpers::{outbox_push, sell, spawn_app, till};
+use pos_testkit::till::{outbox_push, sell};
+use pos_testkit::{spawn_server, temp_till};
 
 #[tokio::test]
 async fn another_organisations_till_can_neither_read_nor_write_our_data() {
-    let mut server = spawn_app().await;
+    let mut server = spawn_server().await;
     let ours = server.enroll(server.org, "Our till").await;
     let other_org = server.new_org("Rival Cafe").await;
     let theirs = server.enroll(other_org, "Their till").await;
 
-    let a = till();
-    let order = sell(&a.app);
+    let a = temp_till();
+    let (order, _) = sell(&a.app, 2);
     let req = outbox_push(&a.app);
     let applied: PushResponse = server.push(&ours, &req).await.json().await.unwrap();
     assert!(applied.results.iter().all(|r| r.status == PushStatus::Applied));

@@ -2,10 +2,9 @@
 
 use pos_core::bill::{self, TaxSettings};
 use pos_core::order::NewOrder;
-use pos_core::profile::{GstHalf, PricingMode, TaxRoundingLevel};
 use pos_core::{
     Bill, DeviceId, LineId, Money, MutationId, Order, OrderId, OrderLine, OrderType, Payment, PaymentId,
-    PaymentMethod, Percent, Quantity, Rounding, Sku, TaxRate, TaxSplit,
+    PaymentMethod, Quantity, Sku, TaxRate, TaxSplit,
 };
 use pos_protocol::Mutation;
 use pos_store::{Store, StoreOptions};
@@ -88,17 +87,10 @@ pub fn cash(amount: i64, tendered: i64) -> Payment {
     }
 }
 
+/// The example restaurant's tax settings (exclusive prices, tax per document, half-up,
+/// cash rounded to the rupee, no service charge).
 pub fn settings() -> TaxSettings {
-    TaxSettings {
-        pricing: PricingMode::Exclusive,
-        level: TaxRoundingLevel::PerDocument,
-        rounding: Rounding::HalfUp,
-        odd_paisa_to: GstHalf::Cgst,
-        cash_rounding_increment: Money::from_minor(100),
-        service_charge: Percent::ZERO,
-        service_charge_tax: None,
-        ..TaxSettings::default()
-    }
+    TaxSettings::from(&pos_testkit::example_profile())
 }
 
 pub fn bill_of(o: &Order) -> Bill {

@@ -216,11 +216,11 @@ impl Till {
         let clock = Arc::new(ManualClock::new(START_MS));
         let path = dir.join(format!("till-{n}.db"));
         let app = open(&path, clock.clone());
-        app.update_profile(pos_app::Actor::System, pos_app::demo::demo_profile())
+        app.update_profile(pos_app::Actor::System, pos_testkit::example_profile())
             .expect("a profile");
         // Two items of the demo menu: all the simulation sells, and each till's import is
         // replayed by every till.
-        let menu = pos_app::demo::demo_menu()
+        let menu = pos_testkit::example_menu()
             .into_iter()
             .filter(|i| matches!(i.sku.as_str(), "ST-01" | "MC-02"))
             .collect();

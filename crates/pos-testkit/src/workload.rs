@@ -31,14 +31,14 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
-use crate::cache::CacheStats;
-use crate::clock::{Clock, ManualClock};
-use crate::staff::VoidLine;
-use crate::usecases::customers::RECENT_LEDGER;
-use crate::views::{
+use pos_app::cache::CacheStats;
+use pos_app::clock::{Clock, ManualClock};
+use pos_app::staff::VoidLine;
+use pos_app::usecases::customers::RECENT_LEDGER;
+use pos_app::views::{
     AddLine, BillView, CustomerBalance, CustomerInput, ListOrders, OrdersPage, RecordPayment, SettleBalance,
 };
-use crate::{Actor, App, AppError, ErrorCode, Result};
+use pos_app::{Actor, App, AppError, ErrorCode, Result};
 
 /// 2026-11-24 11:00 IST (05:30 UTC), in Unix milliseconds.
 pub const DEFAULT_START_MS: i64 = 1_795_498_200_000;
@@ -205,6 +205,21 @@ impl ReplayReport {
     }
 }
 
+/// Replays one day on a new, empty till with `cache` (in a scratch directory, on tmpfs
+/// when there is one: the replay checks the caches, not the disk, and thousands of
+/// `synchronous=FULL` commits on a slow virtual disk would dominate it), its manual clock
+/// at the day's start.
+pub fn replay_fresh(spec: &DaySpec, cache: pos_app::CacheConfig) -> Result<ReplayReport> {
+    let clock = std::sync::Arc::new(ManualClock::new(spec.start_ms));
+    let till = crate::TillOptions {
+        contents: crate::Contents::Bare,
+        cache: Some(cache),
+        clock: Some(clock.clone()),
+    }
+    .open_in(crate::till::scratch_dir());
+    replay(&till, &clock, spec)
+}
+
 /// Replays one day on `app`, whose clock must be `clock`. Loads the demo restaurant if
 /// the till has no profile yet and adds the regular customers. Fails on any unexpected
 /// error from the app; stale answers are counted, not failed, so the caller sees them all.
@@ -217,7 +232,7 @@ pub fn replay(app: &App, clock: &ManualClock, spec: &DaySpec) -> Result<ReplayRe
     }
     let has_profile = pos_store::catalog::profile(&*app.store().reader()?)?.is_some();
     if !has_profile {
-        crate::demo::load_demo(app)?;
+        pos_app::demo::load_demo(app)?;
     }
     for i in 0..KNOWN_CUSTOMERS {
         app.upsert_customer(CustomerInput {
@@ -1113,111 +1128,4 @@ pub fn direct_balance(conn: &ReadConn<'_>, phone: &pos_core::Phone) -> Result<Op
         balance,
         recent: customers::recent_entries(conn, phone, RECENT_LEDGER)?,
     }))
-}
-
-// ---------------------------------------------------------------------------------------
-// The large till the benchmarks run on.
-
-/// A till filled with [`crate::demo::generate_large`] data, for the benchmarks
-/// (`pos-bench till`, criterion): the demo restaurant plus the generated menu, floor, customers and ledger,
-/// and one open order of 20 lines.
-#[derive(Debug)]
-pub struct LargeTill {
-    pub app: App,
-    /// The active orders (the generated floor and the demo's two tables).
-    pub orders: Vec<OrderId>,
-    /// Phones of the generated customers, as typed.
-    pub phones: Vec<String>,
-    /// SKUs of generated menu items, for new lines.
-    pub skus: Vec<String>,
-    /// An open order with 20 lines.
-    pub order_20: OrderId,
-}
-
-/// An open dine-in order with 20 lines (some discounted) at table T99.
-fn open_order_of_20(app: &App, skus: &[String]) -> Result<OrderId> {
-    let order_20 = app
-        .create_order(NewOrder {
-            order_type: Some(OrderType::DineIn),
-            table: Some("T99".into()),
-            ..NewOrder::default()
-        })?
-        .id;
-    for i in 0..20 {
-        app.add_line(AddLine {
-            order_id: order_20,
-            sku: skus[(i * 37) % skus.len()].clone(),
-            qty: if i % 3 == 0 { "2".into() } else { "1".into() },
-            discount: (i % 7 == 0).then(|| Discount::Percent(Percent::from_bps(1000).unwrap_or_default())),
-            note: None,
-            request_id: None,
-        })?;
-    }
-    Ok(order_20)
-}
-
-/// Opens (creating) the till at `db_path` with `cache`, on the system clock, and fills it.
-/// Takes a few seconds at the default sizes.
-pub fn large_till(
-    db_path: &std::path::Path,
-    cache: crate::CacheConfig,
-    sizes: crate::demo::LargeData,
-    seed: u64,
-) -> Result<LargeTill> {
-    let config = crate::AppConfig {
-        db_path: db_path.to_owned(),
-        cache,
-        load_demo: true,
-        warm_up: true,
-    };
-    let app = App::open(config)?;
-    crate::demo::generate_large(&app, sizes, seed)?;
-    let skus: Vec<String> = (0..sizes.menu_items.min(1_000))
-        .map(|i| format!("GEN-{i:06}"))
-        .collect();
-    let phones = (0..sizes.customers).map(crate::demo::generated_phone).collect();
-    let order_20 = open_order_of_20(&app, &skus)?;
-    let orders = app.active_orders()?.iter().map(|o| o.id).collect();
-    Ok(LargeTill {
-        app,
-        orders,
-        phones,
-        skus,
-        order_20,
-    })
-}
-
-/// Opens a till that [`large_till`] filled earlier (another process made it, so this one's
-/// memory is the till's alone), with a fresh open order of 20 lines.
-pub fn reopen_large_till(db_path: &std::path::Path, cache: crate::CacheConfig) -> Result<LargeTill> {
-    let config = crate::AppConfig {
-        db_path: db_path.to_owned(),
-        cache,
-        load_demo: false,
-        warm_up: true,
-    };
-    let app = App::open(config)?;
-    let (customers, menu) = app
-        .store()
-        .read(|c| Ok::<_, AppError>((customers::customer_count(c)?, catalog::menu_count(c)?)))?;
-    let generated = usize::try_from(menu)
-        .unwrap_or(0)
-        .saturating_sub(crate::demo::demo_menu().len());
-    let phones = (0..usize::try_from(customers)
-        .unwrap_or(0)
-        .saturating_sub(crate::demo::DEMO_CUSTOMERS.len()))
-        .map(crate::demo::generated_phone)
-        .collect();
-    let skus: Vec<String> = (0..generated.clamp(1, 1_000))
-        .map(|i| format!("GEN-{i:06}"))
-        .collect();
-    let order_20 = open_order_of_20(&app, &skus)?;
-    let orders = app.active_orders()?.iter().map(|o| o.id).collect();
-    Ok(LargeTill {
-        app,
-        orders,
-        phones,
-        skus,
-        order_20,
-    })
 }
