@@ -4,11 +4,11 @@ import { type AppError } from "./api";
 import { h, replace } from "./dom";
 import { loadShared, shared } from "./state";
 import { mountCustomers } from "./screens/customers";
-import { mountOrders } from "./screens/orders";
+import { mountOrders, showAttentionNext } from "./screens/orders";
 import { mountSell, openOrder } from "./screens/sell";
 import { mountSettings, unmountSettings } from "./screens/settings";
 import { mountSummary } from "./screens/summary";
-import { rejectionBanner, startSyncBar, syncBadge } from "./syncBar";
+import { rejectionBanner, setShowAttention, startSyncBar, syncBadge } from "./syncBar";
 import { lockTill, watchIdle, whoBlock } from "./lock";
 import { current as staffSession, isManager } from "./session";
 import { showLogin } from "./screens/login";
@@ -117,6 +117,10 @@ async function start(): Promise<void> {
     return;
   }
   replace(app, nav, rejectionBanner, main, h("div", { id: "toasts", "aria-live": "polite" }));
+  setShowAttention(() => {
+    showAttentionNext();
+    show("orders");
+  });
   startSyncBar();
   document.title = `${shared.profile?.name ?? "Till"} · Saffron POS`;
   opened = true;

@@ -1,8 +1,10 @@
 // The sync badge (bottom of the rail) and the banner of rejected changes (top of the
 // screen). Both refresh every 3 s from sync_status; the banner lists what the server
-// refused until the cashier dismisses each one.
+// refused until the cashier dismisses each one, then the orders paid twice (money to give
+// back) until they are refunded.
 import "./sync.css";
-import { type AppError } from "./api";
+import { api, type AppError } from "./api";
+import { money } from "./state";
 import { busy, h, replace, toast } from "./dom";
 import { type SyncView, rejectedChange, rejectionText, syncApi, syncLabel } from "./syncApi";
 import { formatTime } from "./syncFormat";
@@ -14,6 +16,35 @@ export const rejectionBanner = h("div", { class: "rejection-banner", "data-testi
 
 let timer: number | undefined;
 let shownRejections = -1;
+let onShowAttention: () => void = () => {};
+
+/** What "Show" on the attention banner does (opens the orders that need a person). */
+export function setShowAttention(f: () => void): void {
+  onShowAttention = f;
+}
+
+/** Orders paid beyond their bill, once no rejection is waiting: until a manager refunds. */
+async function renderAttention(count: number): Promise<void> {
+  const first = count > 0 ? (await api.listOrders({ statuses: [], page: 1, limit: 1, attention: true })).orders[0] : undefined;
+  if (!first) {
+    replace(rejectionBanner);
+    rejectionBanner.classList.remove("visible");
+    return;
+  }
+  const show = h("button", { class: "secondary small", "data-testid": "show-attention" }, "Show");
+  show.addEventListener("click", () => onShowAttention());
+  const what = first.status === "void" ? "was paid after it was voided" : "was paid twice";
+  replace(
+    rejectionBanner,
+    h("span", { class: "icon", "aria-hidden": "true" }, "!"),
+    h("div", { class: "text", "data-testid": "attention-banner" },
+      h("strong", {}, `Order #${first.number} ${what}: refund ${money(first.excess)}`),
+      h("span", { class: "muted small" }, ` · two tills took payment while offline; the excess is to be given back${count > 1 ? ` · ${count - 1} more` : ""}`),
+    ),
+    show,
+  );
+  rejectionBanner.classList.add("visible");
+}
 
 function renderBadge(v: SyncView): void {
   syncBadge.className = `sync-badge state-${v.state}`;
@@ -28,14 +59,13 @@ function renderBadge(v: SyncView): void {
   replace(syncBadge, h("span", { class: "dot", "aria-hidden": "true" }), h("span", { class: "label" }, syncLabel(v)));
 }
 
-async function renderBanner(count: number): Promise<void> {
-  if (count === shownRejections) return;
+async function renderBanner(count: number, attention: number): Promise<void> {
   if (count === 0) {
     shownRejections = 0;
-    replace(rejectionBanner);
-    rejectionBanner.classList.remove("visible");
+    await renderAttention(attention);
     return;
   }
+  if (count === shownRejections) return;
   const list = await syncApi.rejections();
   shownRejections = list.length;
   const first = list[0];
@@ -70,7 +100,7 @@ export async function refreshSync(): Promise<SyncView | null> {
   try {
     const v = await syncApi.status();
     renderBadge(v);
-    await renderBanner(v.rejections);
+    await renderBanner(v.rejections, v.attention);
     return v;
   } catch {
     // The badge keeps its last state; the settings panel shows the error in full.

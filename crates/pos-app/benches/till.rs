@@ -34,6 +34,7 @@ fn page1() -> ListOrders {
         statuses: Vec::new(),
         page: 1,
         limit: 50,
+        attention: false,
     }
 }
 

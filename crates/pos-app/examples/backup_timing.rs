@@ -21,6 +21,7 @@ fn add_lines(app: &App, n: usize) -> anyhow::Result<Vec<f64>> {
         statuses: vec![],
         page: 1,
         limit: 50,
+        attention: false,
     })?;
     let sku = app.list_menu(false)?[0].sku.to_string();
     let mut out = Vec::with_capacity(n);

@@ -44,6 +44,10 @@ pub struct ListOrders {
     /// Page size, 1 to 200; 0 means 50.
     #[serde(default)]
     pub limit: u32,
+    /// Only the orders a person must act on (paid beyond their bill: money to give back),
+    /// whatever their status; `statuses` is ignored.
+    #[serde(default)]
+    pub attention: bool,
 }
 
 /// A page of orders, newest first.

@@ -217,6 +217,7 @@ fn scenarios(t: &LargeTill, scale: u64) -> anyhow::Result<Vec<Row>> {
         statuses: Vec::new(),
         page: 1,
         limit: 50,
+        attention: false,
     };
     let phones: Vec<Phone> = t
         .phones
@@ -529,6 +530,7 @@ fn history_reads(t: &LargeTill, scale: u64) -> anyhow::Result<Vec<Row>> {
         statuses: vec![OrderStatus::Paid],
         page: 200,
         limit: 50,
+        attention: false,
     };
     let h = measure(
         "paid orders page 200",
@@ -617,6 +619,7 @@ fn comparisons(
         statuses: Vec::new(),
         page: 1,
         limit: 50,
+        attention: false,
     };
     let active: Vec<OrderStatus> = OrderStatus::ALL.into_iter().filter(|s| s.is_active()).collect();
 

@@ -28,6 +28,9 @@ pub struct OrderSummary {
     /// Sum of live lines at their unit prices, before discounts and tax.
     pub items_total: Money,
     pub paid: Money,
+    /// Paid beyond what the guest owes (two tills took payment for it, or a payment reached
+    /// it after it was voided): money to give back. Zero normally.
+    pub excess: Money,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
     pub version: u32,
@@ -454,7 +457,8 @@ const SUMMARY_SELECT: &str = "SELECT o.id, o.number, o.order_type, o.table_label
         (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id AND l.voided_at_ms IS NULL),
         (SELECT COALESCE(SUM((l.qty_milli * l.unit_price + 500) / 1000), 0) FROM order_lines l
             WHERE l.order_id = o.id AND l.voided_at_ms IS NULL),
-        (SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.order_id = o.id)
+        (SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.order_id = o.id),
+        o.excess
     FROM orders o";
 
 fn summaries(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<OrderSummary>> {
@@ -477,6 +481,7 @@ fn summaries(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> R
             item_count: r.get(10)?,
             items_total: Money::from_minor(r.get(11)?),
             paid: Money::from_minor(r.get(12)?),
+            excess: Money::from_minor(r.get(13)?),
         });
     }
     Ok(out)
@@ -524,6 +529,22 @@ pub fn page(
         conn,
         &format!(
             "{SUMMARY_SELECT} WHERE o.status IN ({list}) ORDER BY o.created_at_ms DESC, o.id DESC LIMIT ?1 OFFSET ?2"
+        ),
+        &[&i64::from(limit), &(offset as i64)],
+    )?;
+    Ok((rows, total as u64))
+}
+
+/// The orders a person must act on (money to give back), newest change first, and how
+/// many there are.
+pub fn needing_attention(conn: &Connection, limit: u32, offset: u64) -> Result<(Vec<OrderSummary>, u64)> {
+    let total: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM orders WHERE excess > 0")?
+        .query_row([], |r| r.get(0))?;
+    let rows = summaries(
+        conn,
+        &format!(
+            "{SUMMARY_SELECT} WHERE o.excess > 0 ORDER BY o.updated_at_ms DESC, o.id DESC LIMIT ?1 OFFSET ?2"
         ),
         &[&i64::from(limit), &(offset as i64)],
     )?;

@@ -37,6 +37,9 @@ pub struct SyncView {
     pub last_error: Option<String>,
     /// Rejected changes the cashier has not acknowledged.
     pub rejections: i64,
+    /// Orders paid beyond their bill (two tills took payment for one order, or a payment
+    /// reached an order voided elsewhere): money to give back, until a manager refunds it.
+    pub attention: i64,
 }
 
 struct Running {
@@ -261,8 +264,12 @@ impl Link {
 
     /// The state the UI shows.
     pub async fn status(&self) -> Result<SyncView> {
-        let (depth, rejected) = blocking(&self.app, |a| {
-            Ok((a.outbox_depth()?, a.unacknowledged_rejections()?))
+        let (depth, rejected, attention) = blocking(&self.app, |a| {
+            Ok((
+                a.outbox_depth()?,
+                a.unacknowledged_rejections()?,
+                a.attention_count()? as i64,
+            ))
         })
         .await?;
         let running = self.running.lock().await;
@@ -276,6 +283,7 @@ impl Link {
                 outbox_depth: depth,
                 last_error: None,
                 rejections: rejected,
+                attention,
             },
             Some(r) => {
                 let s = r.driver.status();
@@ -291,6 +299,7 @@ impl Link {
                     outbox_depth: depth,
                     last_error: s.last_error,
                     rejections: rejected,
+                    attention,
                 }
             }
         })

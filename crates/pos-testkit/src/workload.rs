@@ -658,6 +658,7 @@ impl<'a> Sim<'a> {
             statuses: Vec::new(),
             page,
             limit: 50,
+            attention: false,
         };
         let p = self.read(kind, |a| a.list_orders(&q))?;
         self.check.page(self.now(), &p)?;

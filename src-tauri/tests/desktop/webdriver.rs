@@ -681,3 +681,88 @@ fn a_change_the_server_refused_is_shown_until_the_cashier_dismisses_it() {
     let open = store.read(rejections::unacknowledged).expect("read");
     assert!(open.is_empty(), "dismissing acknowledged it in SQLite: {open:?}");
 }
+
+#[test]
+fn an_order_paid_twice_on_two_tills_shows_the_money_to_give_back() {
+    use pos_protocol::Mutation;
+    use pos_protocol::rules::Conflict;
+    use pos_protocol::sync::{Change, PullResponse};
+    let t = Till::start();
+    t.wait_text("[data-testid=sync-badge]", "Local");
+    // What this till replays when it pulls another till's payment for one of its paid
+    // orders, made while both were offline: the server kept both payments and recorded the
+    // other bill as superseded. Replayed through the till's own sync use case, on a second
+    // handle of the running till's file (as WAL allows).
+    let mut config = pos_app::AppConfig::new(t.data.path().join("till.db"));
+    config.load_demo = false;
+    config.warm_up = false;
+    let other = pos_app::App::open(config).expect("the till's database opens beside the app");
+    let paid = other
+        .list_orders(&pos_app::ListOrders {
+            statuses: vec![pos_core::OrderStatus::Paid],
+            page: 1,
+            limit: 1,
+            attention: false,
+        })
+        .expect("the paid orders")
+        .orders
+        .first()
+        .map(|o| o.id)
+        .expect("the demo has a paid order");
+    let record = other.order(paid).expect("the paid order");
+    let bill = record.bill.clone().expect("its bill");
+    let total = bill.bill.total;
+    let at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    let page = PullResponse {
+        cursor: pos_protocol::sync::encode_cursor(1),
+        changes: vec![Change {
+            version: 1,
+            mutation_id: pos_core::MutationId::from_uuid(uuid::Uuid::now_v7()),
+            mutation: Mutation::PaymentRecord {
+                order_id: paid,
+                payments: vec![pos_core::Payment {
+                    id: pos_core::PaymentId::from_uuid(uuid::Uuid::now_v7()),
+                    method: pos_core::PaymentMethod::Card,
+                    amount: total,
+                    tendered: total,
+                    change: pos_core::Money::ZERO,
+                    reference: None,
+                    customer_phone: None,
+                    at_ms: at,
+                }],
+                bill: Some(Box::new(bill.bill.clone())),
+                invoice_no: Some("ST1-ZZZZ-000001".into()),
+                ledger: vec![],
+            },
+            verdict: Some(Conflict::Overpaid {
+                excess: total,
+                superseded_invoice: Some("ST1-ZZZZ-000001".into()),
+            }),
+        }],
+        reset: false,
+        has_more: false,
+        last_seq: 0,
+    };
+    let applied = other.apply_pull(None, &page).expect("the page applies");
+    assert_eq!(applied.changed, 1);
+    let text = t.wait_text("[data-testid=attention-banner]", "paid twice");
+    assert!(text.contains("refund"), "the banner says what to do: {text}");
+    t.screenshot("paid-twice-banner");
+    t.click("[data-testid=show-attention]");
+    let badge = t.wait_text("[data-testid=orders] [data-testid=excess]", "Refund");
+    let digits: String = badge.chars().filter(char::is_ascii_digit).collect();
+    assert_eq!(
+        digits,
+        total.minor().to_string(),
+        "the amount to give back: {badge}"
+    );
+    assert_eq!(
+        t.count("[data-testid=orders] tbody tr"),
+        1,
+        "only the order that needs a person is listed"
+    );
+    t.screenshot("paid-twice-orders");
+}

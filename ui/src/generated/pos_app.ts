@@ -84,7 +84,12 @@ page: number,
 /**
  * Page size, 1 to 200; 0 means 50.
  */
-limit: number, };
+limit: number, 
+/**
+ * Only the orders a person must act on (paid beyond their bill: money to give back),
+ * whatever their status; `statuses` is ignored.
+ */
+attention: boolean, };
 
 export type OrderSummary = { id: OrderId, number: number, order_type: OrderType, table: string | null, status: OrderStatus, customer_phone: Phone | null, business_day: string, 
 /**
@@ -94,7 +99,12 @@ item_count: number,
 /**
  * Sum of live lines at their unit prices, before discounts and tax.
  */
-items_total: Money, paid: Money, created_at_ms: number, updated_at_ms: number, version: number, };
+items_total: Money, paid: Money, 
+/**
+ * Paid beyond what the guest owes (two tills took payment for it, or a payment reached
+ * it after it was voided): money to give back. Zero normally.
+ */
+excess: Money, created_at_ms: number, updated_at_ms: number, version: number, };
 
 export type OrdersPage = { orders: Array<OrderSummary>, page: number, limit: number, total: number, };
 

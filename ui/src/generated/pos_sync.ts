@@ -20,4 +20,9 @@ outbox_depth: number, last_error: string | null,
 /**
  * Rejected changes the cashier has not acknowledged.
  */
-rejections: number, };
+rejections: number, 
+/**
+ * Orders paid beyond their bill (two tills took payment for one order, or a payment
+ * reached an order voided elsewhere): money to give back, until a manager refunds it.
+ */
+attention: number, };

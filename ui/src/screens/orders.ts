@@ -4,7 +4,7 @@ import { errorSlot, h, replace, showError } from "../dom";
 import { formatPhone, orderTypeLabel, statusLabel } from "../format";
 import { money } from "../state";
 
-const FILTERS: { label: string; statuses: OrderStatus[] }[] = [
+const FILTERS: { label: string; statuses: OrderStatus[]; attention?: boolean }[] = [
   { label: "All active", statuses: [] },
   { label: "Open", statuses: ["open"] },
   { label: "In kitchen", statuses: ["sent_to_kitchen"] },
@@ -12,9 +12,18 @@ const FILTERS: { label: string; statuses: OrderStatus[] }[] = [
   { label: "Billed", statuses: ["billed"] },
   { label: "Paid", statuses: ["paid"] },
   { label: "Void", statuses: ["void"] },
+  // Money to give back: orders two tills took payment for, or paid after a void.
+  { label: "Needs attention", statuses: [], attention: true },
 ];
+const ATTENTION = FILTERS.length - 1;
 const PAGE_SIZE = 12;
 const view = { filter: 0, page: 1 };
+
+/** The next time the Orders screen opens, it shows the orders that need a person. */
+export function showAttentionNext(): void {
+  view.filter = ATTENTION;
+  view.page = 1;
+}
 
 export function mountOrders(host: HTMLElement, open: (id: string) => void): void {
   const chips = h("div", { class: "chips", "data-testid": "order-filters" });
@@ -32,7 +41,7 @@ export function mountOrders(host: HTMLElement, open: (id: string) => void): void
       ),
     );
     try {
-      const page = await api.listOrders({ statuses: f.statuses, page: view.page, limit: PAGE_SIZE });
+      const page = await api.listOrders({ statuses: f.statuses, page: view.page, limit: PAGE_SIZE, attention: f.attention ?? false });
       showError(err, null);
       replace(
         table,
@@ -55,7 +64,8 @@ export function mountOrders(host: HTMLElement, open: (id: string) => void): void
                     h("td", {}, h("span", { class: `badge status-${o.status}` }, statusLabel(o.status))),
                     h("td", { class: "num" }, String(o.item_count)),
                     h("td", { class: "num" }, money(o.items_total)),
-                    h("td", { class: "num" }, money(o.paid)),
+                    h("td", { class: "num" }, money(o.paid),
+                      o.excess > 0 ? h("div", { class: "badge attention", "data-testid": "excess" }, `Refund ${money(o.excess)}`) : null),
                     h("td", {}, new Date(o.created_at_ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })),
                     h("td", {}, o.status === "paid" || o.status === "void" ? null : h("button", { class: "secondary small", onclick: () => open(o.id) }, "Open")),
                   ),

@@ -37,8 +37,27 @@ export function receiptView(p: Profile, o: Order, b: BillView, payments: Payment
     row("TOTAL", money(bill.total), "r-total"),
     paid.map((pm) => row(methodLabel(pm.method), money(pm.method === "cash" ? pm.tendered : pm.amount))),
     paid.some((pm) => pm.change > 0) ? row("Change", money(paid.reduce((s, pm) => s + pm.change, 0))) : null,
+    attention(b, row),
     h("hr"),
     h("div", { class: "r-center" }, p.receipt_footer),
+  );
+}
+
+/**
+ * What the sync rules could not merge, for the people who must act: money paid beyond
+ * the bill (two tills took payment for this order, or a payment reached it after it was
+ * voided), the numbers printed for it that are not its bill, a bill that no longer
+ * matches the order.
+ */
+function attention(b: BillView, row: (l: string, r: string, cls?: string) => HTMLElement): HTMLElement | null {
+  if (!b.excess && b.superseded.length === 0 && !b.bill_mismatch) return null;
+  const reason = b.status === "void" ? "Paid after it was voided" : "Paid twice";
+  return h(
+    "div",
+    { class: "r-attention", "data-testid": "receipt-attention" },
+    b.excess ? row(`${reason}: refund`, money(b.excess), "r-total") : null,
+    b.superseded.length ? row("Also printed", b.superseded.join(", "), "small") : null,
+    b.bill_mismatch ? h("div", { class: "small" }, "The bill paid differs from the order as it is now.") : null,
   );
 }
 

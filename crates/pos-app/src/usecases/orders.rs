@@ -141,6 +141,15 @@ impl App {
         };
         let page = q.page.max(1);
         let offset = u64::from(page - 1) * u64::from(limit);
+        if q.attention {
+            let (orders, total) = self.store.read(|c| orders::needing_attention(c, limit, offset))?;
+            return Ok(OrdersPage {
+                orders,
+                page,
+                limit,
+                total,
+            });
+        }
         let statuses: Vec<OrderStatus> = if q.statuses.is_empty() {
             OrderStatus::ALL.into_iter().filter(|s| s.is_active()).collect()
         } else {
@@ -170,6 +179,12 @@ impl App {
             limit,
             total,
         })
+    }
+
+    /// How many orders a person must act on (money to give back): shown beside the sync
+    /// badge until a manager has refunded the excess.
+    pub fn attention_count(&self) -> Result<u64> {
+        Ok(self.store.read(|c| orders::needing_attention(c, 1, 0))?.1)
     }
 
     /// Every active order, newest first (the cached snapshot).

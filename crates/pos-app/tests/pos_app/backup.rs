@@ -27,6 +27,7 @@ fn everything(app: &App) -> TillContents {
             statuses: vec![OrderStatus::Open, OrderStatus::Paid],
             page: 1,
             limit: 200,
+            attention: false,
         })
         .expect("orders")
         .orders

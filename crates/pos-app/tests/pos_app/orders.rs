@@ -405,6 +405,7 @@ fn list_orders_pages_the_floor_newest_first() {
             statuses: vec![],
             page,
             limit,
+            attention: false,
         })
         .unwrap()
     };
@@ -465,6 +466,7 @@ fn list_orders_pages_paid_and_void_history_and_mixed_filters() {
             statuses: vec![OrderStatus::Paid, OrderStatus::Void],
             page: 1,
             limit: 2,
+            attention: false,
         })
         .unwrap();
     assert_eq!((ids_of(&closed), closed.total), (vec![ids[4], ids[2]], 3));
@@ -473,6 +475,7 @@ fn list_orders_pages_paid_and_void_history_and_mixed_filters() {
             statuses: vec![OrderStatus::Paid, OrderStatus::Void],
             page: 2,
             limit: 2,
+            attention: false,
         })
         .unwrap();
     assert_eq!(ids_of(&closed2), vec![ids[1]]);
@@ -482,6 +485,7 @@ fn list_orders_pages_paid_and_void_history_and_mixed_filters() {
             statuses: OrderStatus::ALL.to_vec(),
             page: 1,
             limit: 4,
+            attention: false,
         })
         .unwrap();
     assert_eq!(everything.total, 10, "all statuses: every order");
@@ -492,6 +496,7 @@ fn list_orders_pages_paid_and_void_history_and_mixed_filters() {
             statuses: vec![OrderStatus::Open, OrderStatus::Paid],
             page: 1,
             limit: 200,
+            attention: false,
         })
         .unwrap();
     assert_eq!(
@@ -506,6 +511,7 @@ fn list_orders_pages_paid_and_void_history_and_mixed_filters() {
             statuses: vec![],
             page: 1,
             limit: 201,
+            attention: false,
         }),
         ErrorCode::Validation,
     );
