@@ -142,6 +142,10 @@ impl App {
         Ok(app)
     }
 
+    /// The raw store, under the `testkit` feature only: fixtures and direct reads in tests
+    /// and the benches' data builders. Everything the till does goes through the use cases,
+    /// so every write takes the sync rules and the one invalidation path.
+    #[cfg(any(test, feature = "testkit"))]
     pub fn store(&self) -> &Store {
         &self.store
     }

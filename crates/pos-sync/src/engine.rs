@@ -640,5 +640,45 @@ mod tests {
             let cap = (250i64 << (failures - 1).min(20)).min(30_000);
             prop_assert!(d >= cap / 2 && d <= cap, "{d} not in [{}, {cap}]", cap / 2);
         }
+
+        /// Whatever the answers, a lane has at most one request or local step in flight,
+        /// and a lane that is busy is never left without a way to finish.
+        #[test]
+        fn any_schedule_of_answers_keeps_at_most_one_step_per_lane(
+            seed in any::<u64>(),
+            steps in proptest::collection::vec(0u8..9, 1..300),
+        ) {
+            let mut e = Engine::new(EngineConfig { seed, ..EngineConfig::default() });
+            // What each lane owes the engine: nothing, a network answer, or a local report.
+            #[derive(Clone, Copy, PartialEq, Debug)]
+            enum Owed { Nothing, Answer, Report }
+            let (mut push, mut pull) = (Owed::Nothing, Owed::Nothing);
+            let mut now = 0;
+            for s in steps {
+                now += 100;
+                let ev = match (s, push, pull) {
+                    (1, Owed::Answer, _) => { push = Owed::Nothing; Event::PushAnswered { now_ms: now, sent: vec![], answer: PushResponse { results: vec![], last_seq: 3 } } }
+                    (2, Owed::Answer, _) => { push = Owed::Nothing; Event::PushFailed { now_ms: now, error: "x".into() } }
+                    (3, Owed::Answer, _) => { push = Owed::Nothing; refused(ErrorCode::SeqGap, Some(2)) }
+                    (4, Owed::Report, _) => { push = Owed::Nothing; Event::Settled { now_ms: now, outbox_depth: 1 } }
+                    (5, _, Owed::Answer) => { pull = Owed::Nothing; Event::PullAnswered { now_ms: now, from: None, page: PullResponse { cursor: "v1.1".into(), changes: vec![], reset: true, has_more: false, last_seq: 0 } } }
+                    (6, _, Owed::Answer) => { pull = Owed::Nothing; Event::PullFailed { now_ms: now, error: "x".into() } }
+                    (7, _, Owed::Report) => { pull = Owed::Nothing; Event::Applied { now_ms: now, stale: s % 2 == 0, has_more: false } }
+                    (8, Owed::Report, _) => { push = Owed::Nothing; Event::LocalFailed { now_ms: now, lane: Lane::Push, error: "busy".into() } }
+                    _ => tick(now, 5),
+                };
+                for i in e.handle(ev) {
+                    let lane = match i {
+                        Instruction::Push { .. } | Instruction::Settle(_) => &mut push,
+                        Instruction::Pull { .. } | Instruction::Apply { .. } => &mut pull,
+                    };
+                    prop_assert_eq!(*lane, Owed::Nothing, "a second step on a busy lane: {:?}", i);
+                    *lane = match i {
+                        Instruction::Push { .. } | Instruction::Pull { .. } => Owed::Answer,
+                        Instruction::Settle(_) | Instruction::Apply { .. } => Owed::Report,
+                    };
+                }
+            }
+        }
     }
 }

@@ -2,5 +2,6 @@
 
 mod support;
 
+mod one_home;
 mod orders;
 mod table;
